@@ -1,0 +1,116 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Delegated consent of the partner app in a customer tenant, read and changed through Graph.
+
+Partner Center consents can be neither read nor updated, so the truth is the customer's
+AllPrincipals ``oauth2PermissionGrant`` for (partner app SP, resource SP). Its ``scope`` is a
+space-separated string replaced whole on PATCH, so every write sends the full desired set.
+"""
+from __future__ import absolute_import, division, print_function
+
+from .errors import AuthError, InvalidInputError
+from .transport import HttpResponse
+
+__metaclass__ = type
+
+EXCHANGE_APP_ID = "00000002-0000-0ff1-ce00-000000000000"
+
+
+class GrantState:
+    """What Graph shows for one (client app, resource app) pair."""
+
+    def __init__(self, client_sp=None, resource_sp=None, grants=None, readable=True):
+        self.client_sp = client_sp
+        self.resource_sp = resource_sp
+        self.grants = grants or []
+        self.readable = readable      # False: no Graph token at all (the app is not consented in the tenant)
+
+    @property
+    def scopes(self):
+        found = []
+        for grant in self.grants:
+            found.extend(s for s in (grant.get("scope") or "").split() if s not in found)
+        return sorted(found)
+
+
+class GraphConsent:
+    def __init__(self, graph, application_id, resource_app_id):
+        self.graph = graph
+        self.application_id = application_id
+        self.resource_app_id = resource_app_id
+
+    def _service_principal(self, app_id):
+        found = self.graph.list("servicePrincipals", {"$filter": "appId eq '%s'" % app_id})
+        return found[0] if found else None
+
+    def _grants(self, client_sp, resource_sp):
+        found = self.graph.list("oauth2PermissionGrants", {
+            "$filter": "clientId eq '%s' and resourceId eq '%s'" % (client_sp["id"], resource_sp["id"])})
+        return [g for g in found if g.get("consentType") == "AllPrincipals"]
+
+    def read(self):
+        try:
+            client_sp = self._service_principal(self.application_id)
+        except AuthError as exc:
+            if exc.details.get("aadsts") == 65001:
+                return GrantState(readable=False)
+            raise
+        resource_sp = self._service_principal(self.resource_app_id)
+        grants = self._grants(client_sp, resource_sp) if client_sp and resource_sp else []
+        return GrantState(client_sp, resource_sp, grants)
+
+    def all_grants(self, state):
+        """Every resource the app holds delegated scopes on: [{resource_app_id, scopes}] (for re-creating a consent)."""
+        if not state.client_sp:
+            return []
+        found = self.graph.list("oauth2PermissionGrants", {"$filter": "clientId eq '%s'" % state.client_sp["id"]})
+        by_resource = {}
+        for grant in found:
+            if grant.get("consentType") != "AllPrincipals":
+                continue
+            status, sp = self.graph.call("GET", "servicePrincipals/%s" % grant["resourceId"], ok=(200,))
+            scopes = by_resource.setdefault(sp["appId"], [])
+            scopes.extend(s for s in grant.get("scope", "").split() if s not in scopes)
+        return [dict(resource_app_id=app_id, scopes=scopes) for app_id, scopes in sorted(by_resource.items())]
+
+    def _ensure_sp(self, app_id, existing):
+        if existing:
+            return existing
+        status, created = self.graph.call("POST", "servicePrincipals", body={"appId": app_id}, ok=(201, 409))
+        return created if status == 201 else self._service_principal(app_id)
+
+    def apply(self, state, scopes):
+        """Make the AllPrincipals grant hold exactly ``scopes`` (removing it when empty)."""
+        if not state.readable:
+            raise InvalidInputError("The partner app is not consented in tenant %s, so Graph cannot change its "
+                                    "grants; use method partner_center (or auto)." % self.graph.tenant)
+        grants = list(state.grants)
+        if not scopes:
+            for grant in grants:
+                self.graph.call("DELETE", "oauth2PermissionGrants/%s" % grant["id"], ok=(204, 404))
+            return
+        client_sp = self._ensure_sp(self.application_id, state.client_sp)
+        resource_sp = self._ensure_sp(self.resource_app_id, state.resource_sp)
+        scope = " ".join(sorted(scopes))
+        if not grants:
+            status, created = self.graph.call("POST", "oauth2PermissionGrants", ok=(201, 409), body={
+                "clientId": client_sp["id"], "consentType": "AllPrincipals", "resourceId": resource_sp["id"],
+                "scope": scope})
+            if status == 201:
+                return
+            # 409: a grant appeared meanwhile (or our first POST's answer was lost): patch it instead.
+            grants = self._grants(client_sp, resource_sp)
+        self.graph.call("PATCH", "oauth2PermissionGrants/%s" % grants[0]["id"], body={"scope": scope}, ok=(204,))
+        for duplicate in grants[1:]:
+            self.graph.call("DELETE", "oauth2PermissionGrants/%s" % duplicate["id"], ok=(204, 404))
+
+
+def tenant_guid_from_discovery(transport, endpoints, domain):
+    """A tenant's GUID from its OpenID configuration (no token needed): the first path segment of token_endpoint."""
+    url = "%s/%s/v2.0/.well-known/openid-configuration" % (endpoints.base["login"], domain)
+    response = transport.request("GET", url, what="tenant discovery for %s" % domain)
+    doc = response.json() if isinstance(response, HttpResponse) else None
+    if response.status != 200 or not doc or "token_endpoint" not in doc:
+        raise InvalidInputError("The identity platform does not know tenant %s (HTTP %s); check the domain."
+                                % (domain, response.status))
+    return doc["token_endpoint"].split("/")[3].lower()

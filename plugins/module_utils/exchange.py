@@ -1,0 +1,121 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Thin client for Exchange Online's admin REST API (``/adminapi/beta/{tenant}/InvokeCommand`` and ``$batch``).
+
+Pages are followed by POSTing the same body and headers to ``@odata.nextLink`` with a byte-identical
+``X-AnchorMailbox``: the cursor is bound to the backend that served page 1.
+"""
+from __future__ import absolute_import, division, print_function
+
+from .errors import NotFoundError, OutcomeUnknownError, ServiceError
+from .exchange_errors import parse_error
+from .retry import is_idempotent
+
+__metaclass__ = type
+
+SYSTEM_MAILBOX = "SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}"
+MAX_PAGE_SIZE = 1000
+PAGING_WARNING = "There are more results available than are currently displayed"
+NO_CHANGE_WARNING = "completed successfully but no settings of"
+
+
+def strip_annotations(row):
+    """Drop OData annotations (``X@odata.type``, ``X@data.type``, ``@odata.*``) from one result object."""
+    return dict((k, v) for k, v in row.items() if "@" not in k)
+
+
+class ExchangeResult:
+    def __init__(self, rows, warnings):
+        self.rows = rows
+        self.warnings = warnings
+
+    @property
+    def no_change(self):
+        """Exchange's own word that a Set changed nothing."""
+        return any(NO_CHANGE_WARNING in w for w in self.warnings)
+
+
+class ExchangeClient:
+    """Runs cmdlets in one tenant. ``segment`` is the tenant as it appears in the URL (GUID or initial domain);
+    ``token_tenant`` is where tokens are redeemed."""
+
+    def __init__(self, transport, tokens, endpoints, segment, token_tenant=None, page_size=MAX_PAGE_SIZE):
+        self.transport = transport
+        self.tokens = tokens
+        self.endpoints = endpoints
+        self.segment = segment
+        self.token_tenant = token_tenant or segment
+        self.page_size = max(1, min(MAX_PAGE_SIZE, int(page_size)))
+
+    def default_anchor(self):
+        return "APP:%s@%s" % (SYSTEM_MAILBOX, self.segment)
+
+    def _headers(self, anchor):
+        return {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json",
+                "X-AnchorMailbox": anchor or self.default_anchor(), "X-ResponseFormat": "json",
+                "Prefer": "odata.maxpagesize=%d" % self.page_size}
+
+    def _url(self, action, select=None):
+        url = self.endpoints.exchange_url(self.segment, action)
+        return url + ("?$select=%s" % ",".join(select) if select else "")
+
+    def _post(self, url, body, headers, cmdlet, idempotent):
+        what = "%s in tenant %s" % (cmdlet, self.token_tenant)
+        response = self.transport.request("POST", url, headers=headers, body=body, idempotent=idempotent,
+                                          auth=self.tokens.bearer("exchange", self.token_tenant),
+                                          is_transient=lambda r: parse_error(r.status, r.body).is_transient,
+                                          what=what)
+        if response.status >= 400:
+            raise self._error(response.status, response.body, cmdlet)
+        return response.json() or {}
+
+    def _error(self, status, body, cmdlet):
+        info = parse_error(status, body)
+        if status == 401:
+            text = ("Exchange Online rejected the token for %s in tenant %s (HTTP 401): the partner app lacks the "
+                    "delegated Exchange.Manage permission there (run csp.exchange.exo_consent), or the partner user "
+                    "lacks an Exchange admin role through GDAP" % (cmdlet, self.token_tenant))
+        else:
+            kind = info.short_type or info.code or "HTTP %s" % status
+            text = "Exchange Online failed %s in tenant %s (%s): %s" % (
+                cmdlet, self.token_tenant, kind, (info.text or "no details").strip().rstrip("."))
+        cls = NotFoundError if info.is_not_found else ServiceError
+        return cls(text + ".", status=status, code=info.code, exception_type=info.exception_type)
+
+    def pages(self, cmdlet, parameters=None, select=None, result_size=None, anchor=None):
+        """Yield (rows, warnings) per page. ``result_size`` None means all rows (Unlimited)."""
+        params = dict(parameters or {})
+        if result_size is not None and not any(k.lower() == "resultsize" for k in params):
+            params["ResultSize"] = result_size
+        body = {"CmdletInput": {"CmdletName": cmdlet, "Parameters": params}}
+        headers = self._headers(anchor)
+        idempotent = is_idempotent(cmdlet, params)
+        url = self._url("InvokeCommand", select)
+        returned = 0
+        while url:
+            try:
+                doc = self._post(url, body, headers, cmdlet, idempotent)
+            except OutcomeUnknownError as exc:
+                raise OutcomeUnknownError("%s Check the result with the matching Get- cmdlet before running it again."
+                                          % exc.message, tenant=self.token_tenant, cmdlet=cmdlet)
+            rows = [strip_annotations(r) for r in (doc.get("value") or [])]
+            warnings = [w for w in (doc.get("@adminapi.warnings") or []) if PAGING_WARNING not in w]
+            returned += len(rows)
+            yield rows, warnings
+            next_link = doc.get("@odata.nextLink")
+            if not next_link or (result_size is not None and returned >= result_size):
+                return
+            url = self._rebase(next_link)
+
+    def invoke(self, cmdlet, parameters=None, select=None, result_size=None, anchor=None):
+        rows, warnings = [], []
+        for page_rows, page_warnings in self.pages(cmdlet, parameters, select, result_size, anchor):
+            rows.extend(page_rows)
+            warnings.extend(w for w in page_warnings if w not in warnings)
+        return ExchangeResult(rows, warnings)
+
+    def _rebase(self, link):
+        """nextLinks carry the real service host; keep ours (proxy, sovereign override, sandbox)."""
+        marker = "/adminapi/"
+        index = link.find(marker)
+        return self.endpoints.base["exchange"] + link[index:] if index >= 0 else link

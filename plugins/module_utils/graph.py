@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Thin Microsoft Graph client for one customer tenant: JSON calls and ``@odata.nextLink`` paging."""
+from __future__ import absolute_import, division, print_function
+
+from .service_error import graph_error
+
+try:
+    from urllib.parse import urlencode
+except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
+    from urllib import urlencode
+
+__metaclass__ = type
+
+
+class GraphClient:
+    def __init__(self, transport, tokens, endpoints, tenant):
+        self.transport = transport
+        self.tokens = tokens
+        self.endpoints = endpoints
+        self.tenant = tenant
+
+    def call(self, method, path, body=None, params=None, ok=(200, 201, 204), url=None):
+        """One call; returns (status, decoded JSON or None). Statuses in ``ok`` are returned, others raise.
+
+        Graph writes used here are safe to resend (a duplicate create answers 409, a repeated delete 404,
+        PATCH sets absolute values), so they are retried like reads; callers list 409/404 in ``ok``.
+        """
+        if url is None:
+            url = self.endpoints.graph_url(path) + ("?" + urlencode(params) if params else "")
+        headers = {"Accept": "application/json"}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        action = "%s %s" % (method, path or url)
+        response = self.transport.request(method, url, headers=headers, body=body,
+                                          auth=self.tokens.bearer("graph", self.tenant),
+                                          what="Graph %s in tenant %s" % (action, self.tenant))
+        if response.status not in ok:
+            raise graph_error(response, action, self.tenant)
+        return response.status, response.json()
+
+    def list(self, path, params=None):
+        """All items of a collection, following ``@odata.nextLink``."""
+        items = []
+        status, page = self.call("GET", path, params=params, ok=(200,))
+        while True:
+            items.extend((page or {}).get("value") or [])
+            next_link = (page or {}).get("@odata.nextLink")
+            if not next_link:
+                return items
+            status, page = self.call("GET", path, url=self._rebase(next_link), ok=(200,))
+
+    def _rebase(self, link):
+        """nextLinks name the real Graph host; keep the configured base (proxy, sovereign override, sandbox)."""
+        marker = "/v1.0/"
+        index = link.find(marker)
+        return self.endpoints.graph_url(link[index + len(marker):]) if index >= 0 else link

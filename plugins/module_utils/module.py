@@ -1,0 +1,161 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The module base: shared connection options, lazily built clients, and failures as one clean sentence.
+
+Modules call ``CspModule(argument_spec=...).run(main)``; ``main(module)`` uses ``module.exchange()``,
+``module.graph()``, ``module.partner_center()`` and returns the result dict. Any error of the shared layer
+becomes ``fail_json`` with a redacted message, never a traceback.
+"""
+from __future__ import absolute_import, division, print_function
+
+import copy
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from .auth import HAS_MSAL, MSAL_IMPORT_ERROR, TokenProvider
+from .endpoints import CLOUDS, Endpoints
+from .errors import CspError, InvalidInputError
+from .exchange import ExchangeClient
+from .graph import GraphClient
+from .partner_center import PartnerCenterClient
+from .redact import Redactor
+from .retry import RetryPolicy
+from .tenant import is_guid, validate_tenant
+from .transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, Transport
+
+__metaclass__ = type
+
+AUTH_ARGSPEC = dict(
+    tenant=dict(type="str", fallback=(env_fallback, ["CSP_TENANT"])),
+    partner_tenant=dict(type="str", fallback=(env_fallback, ["CSP_PARTNER_TENANT"])),
+    client_id=dict(type="str", fallback=(env_fallback, ["CSP_CLIENT_ID"])),
+    client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["CSP_CLIENT_SECRET"])),
+    client_certificate_path=dict(type="path", fallback=(env_fallback, ["CSP_CLIENT_CERTIFICATE_PATH"])),
+    refresh_token=dict(type="str", no_log=True, fallback=(env_fallback, ["CSP_REFRESH_TOKEN"])),
+    access_token=dict(type="str", no_log=True),
+    auth_mode=dict(type="str", default="auto", choices=["auto", "delegated", "app_only"],
+                   fallback=(env_fallback, ["CSP_AUTH_MODE"])),
+    cloud=dict(type="str", default="global", choices=sorted(CLOUDS), fallback=(env_fallback, ["CSP_CLOUD"])),
+    endpoints=dict(type="dict", fallback=(env_fallback, ["CSP_ENDPOINTS"])),
+    ca_path=dict(type="path", fallback=(env_fallback, ["CSP_CA_PATH"])),
+    validate_certs=dict(type="bool", default=True),
+    timeout=dict(type="int", default=60),
+    max_retries=dict(type="int", default=10),
+)
+
+
+class CspModule:
+    """Wraps AnsibleModule (unknown attributes are delegated to it)."""
+
+    def __init__(self, argument_spec=None, require_tenant=True, **kwargs):
+        spec = copy.deepcopy(AUTH_ARGSPEC)
+        spec.update(argument_spec or {})
+        kwargs.setdefault("supports_check_mode", True)
+        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        p = self.module.params
+        self.redactor = Redactor([p["client_secret"], p["refresh_token"], p["access_token"]])
+        if not HAS_REQUESTS:
+            self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        if not HAS_MSAL and not p["access_token"]:
+            self.module.fail_json(msg=missing_required_lib("msal"), exception=MSAL_IMPORT_ERROR)
+        self._require_tenant = require_tenant
+        self._transport = self._tokens = self._endpoints = None
+
+    def __getattr__(self, name):
+        return getattr(self.module, name)
+
+    # -- set-up, all before any request -------------------------------------------------------------
+
+    def _validate(self):
+        p = self.module.params
+        if self._require_tenant:
+            p["tenant"] = validate_tenant(p["tenant"])
+        if p["timeout"] <= 0:
+            raise InvalidInputError("timeout must be a positive number of seconds, got %s." % p["timeout"])
+        if p["max_retries"] < 0:
+            raise InvalidInputError("max_retries must be 0 or more, got %s." % p["max_retries"])
+        if p["client_secret"] and p["client_certificate_path"]:
+            raise InvalidInputError("Set client_secret or client_certificate_path, not both.")
+        try:
+            self._endpoints = Endpoints(p["cloud"], p["endpoints"])
+        except ValueError as exc:
+            raise InvalidInputError(str(exc) + ".")
+        if not p["validate_certs"]:
+            self.module.warn("validate_certs is false: TLS certificates are NOT verified, so anyone on the network "
+                             "path can read the partner's tokens. Use ca_path instead outside throw-away tests.")
+        self.tokens.check()
+
+    @property
+    def endpoints(self):
+        return self._endpoints
+
+    @property
+    def transport(self):
+        if self._transport is None:
+            p = self.module.params
+            self._transport = Transport(ca_path=p["ca_path"], validate_certs=p["validate_certs"], timeout=p["timeout"],
+                                        retry_policy=RetryPolicy(max_retries=p["max_retries"]))
+        return self._transport
+
+    @property
+    def tokens(self):
+        if self._tokens is None:
+            p = self.module.params
+            self._tokens = TokenProvider(
+                self._endpoints, self.transport, client_id=p["client_id"], client_secret=p["client_secret"],
+                certificate_path=p["client_certificate_path"], refresh_token=p["refresh_token"],
+                access_token=p["access_token"], auth_mode=p["auth_mode"], redactor=self.redactor)
+        return self._tokens
+
+    # -- clients --------------------------------------------------------------------------------------
+
+    @property
+    def tenant(self):
+        return self.module.params["tenant"]
+
+    def graph(self, tenant=None):
+        return GraphClient(self.transport, self.tokens, self._endpoints, tenant or self.tenant)
+
+    def partner_center(self):
+        partner = self.module.params["partner_tenant"]
+        if not partner:
+            raise InvalidInputError("partner_tenant is required for Partner Center calls (or set CSP_PARTNER_TENANT).")
+        return PartnerCenterClient(self.transport, self.tokens, self._endpoints, validate_tenant(partner, "partner_tenant"))
+
+    def exchange(self, tenant=None, page_size=1000):
+        """A client addressing the tenant by GUID: a domain (vanity or not) is turned into the GUID from the
+        Exchange token's ``tid`` claim, which costs no extra request and is always accepted by Exchange."""
+        tenant = tenant or self.tenant
+        segment = tenant if is_guid(tenant) else self.tenant_id(tenant)
+        return ExchangeClient(self.transport, self.tokens, self._endpoints, segment, token_tenant=tenant,
+                              page_size=page_size)
+
+    def tenant_id(self, tenant=None):
+        """The tenant GUID, read from an Exchange token's ``tid``."""
+        tenant = tenant or self.tenant
+        if is_guid(tenant):
+            return tenant
+        tid = self.tokens.get("exchange", tenant).tenant_id
+        if not tid:
+            raise InvalidInputError("The token for tenant %s carries no tid claim; pass the tenant GUID instead." % tenant)
+        return tid.lower()
+
+    # -- results --------------------------------------------------------------------------------------
+
+    def run(self, main):
+        """Validate, call ``main(self)`` and exit with its result; every error becomes one clean failure."""
+        try:
+            self._validate()
+            result = main(self)
+        except CspError as exc:
+            self.fail(exc.message, **exc.details)
+        except Exception as exc:  # noqa: B902 - a module must never die with a traceback that may hold secrets
+            self.fail("Unexpected %s: %s" % (type(exc).__name__, exc))
+        self.exit(**result)
+
+    def exit(self, **result):
+        result.setdefault("changed", False)
+        self.module.exit_json(**self.redactor.data(result))
+
+    def fail(self, msg, **details):
+        self.module.fail_json(msg=self.redactor.text(msg), **self.redactor.data(details))

@@ -1,0 +1,55 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Thin Partner Center client (partner tenant): customers with continuation paging, application consents."""
+from __future__ import absolute_import, division, print_function
+
+from .service_error import partner_center_error
+
+__metaclass__ = type
+
+
+class PartnerCenterClient:
+    def __init__(self, transport, tokens, endpoints, partner_tenant):
+        self.transport = transport
+        self.tokens = tokens
+        self.endpoints = endpoints
+        self.partner_tenant = partner_tenant
+
+    def call(self, method, path, body=None, headers=None, ok=(200, 201, 204)):
+        url = path if path.startswith("https://") else self.endpoints.partner_center_url(path)
+        hdrs = {"Accept": "application/json"}
+        hdrs.update(headers or {})
+        if body is not None:
+            hdrs["Content-Type"] = "application/json"
+        response = self.transport.request(method, url, headers=hdrs, body=body,
+                                          auth=self.tokens.bearer("partner_center", self.partner_tenant),
+                                          what="Partner Center %s %s" % (method, path))
+        if response.status not in ok:
+            raise partner_center_error(response, "%s %s" % (method, path))
+        return response.status, response.json()
+
+    def customers(self, page_size=100):
+        """Yield every customer, following ``links.next`` with its ``MS-ContinuationToken`` header."""
+        status, page = self.call("GET", "customers?size=%d" % page_size, ok=(200,))
+        while True:
+            for item in (page or {}).get("items") or []:
+                yield item
+            link = ((page or {}).get("links") or {}).get("next")
+            if not link:
+                return
+            headers = dict((h["key"], h["value"]) for h in link.get("headers") or [])
+            if "MS-ContinuationToken" not in headers and page.get("continuationToken"):
+                headers["MS-ContinuationToken"] = page["continuationToken"]
+            status, page = self.call("GET", link["uri"].lstrip("/").split("v1/", 1)[-1], headers=headers, ok=(200,))
+
+    def create_consent(self, customer, application_id, display_name, grants):
+        """POST an application consent. Returns True when created, False when one already existed (409)."""
+        body = {"applicationId": application_id, "displayName": display_name,
+                "applicationGrants": [{"enterpriseApplicationId": g["enterpriseApplicationId"],
+                                       "scope": ",".join(g["scopes"])} for g in grants]}
+        status, doc = self.call("POST", "customers/%s/applicationconsents" % customer, body=body, ok=(200, 201, 409))
+        return status != 409
+
+    def delete_consent(self, customer, application_id):
+        """DELETE an application consent; a consent already gone (404) counts as deleted."""
+        self.call("DELETE", "customers/%s/applicationconsents/%s" % (customer, application_id), ok=(200, 204, 404))

@@ -1,0 +1,204 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One HTTP transport for Graph, Partner Center, Exchange and the token endpoint.
+
+It owns TLS trust, the retry loop and the rules that keep a non-idempotent write from being sent
+twice. Service clients decide what a final answer means; this file decides whether to try again.
+"""
+from __future__ import absolute_import, division, print_function
+
+import json
+import ssl
+import time
+import traceback
+import uuid
+
+from .errors import OutcomeUnknownError, TransportError
+from .retry import CONCURRENCY_MESSAGE, RETRYABLE_STATUS, RetryPolicy, parse_retry_after
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import NewConnectionError, ConnectTimeoutError
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+    HTTPAdapter = object
+
+__metaclass__ = type
+
+USER_AGENT = "csp.exchange/0.1 (Ansible collection)"
+
+
+class HttpResponse:
+    """A fully read answer: status, case-insensitive headers, body bytes."""
+
+    def __init__(self, status, headers, body, url=""):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.url = url
+
+    def json(self):
+        """Decoded JSON body, or None when the body is empty or not JSON."""
+        if not self.body or not self.body.strip(b"\x00 \r\n\t"):
+            return None
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except ValueError:
+            return None
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+
+class _TrustAdapter(HTTPAdapter):
+    """Verifies servers against the system/certifi roots plus an extra CA file (``ca_path``).
+
+    An SSLContext on the adapter is immune to REQUESTS_CA_BUNDLE, which would otherwise replace
+    ``verify=`` wherever it is set (a long-standing requests behaviour).
+    """
+
+    def __init__(self, ca_path, **kwargs):
+        self._context = ssl.create_default_context()
+        try:
+            import certifi
+            self._context.load_verify_locations(cafile=certifi.where())
+        except ImportError:
+            pass
+        self._context.load_verify_locations(cafile=ca_path)
+        super(_TrustAdapter, self).__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["ssl_context"] = self._context
+        return super(_TrustAdapter, self).init_poolmanager(*args, **kwargs)
+
+    def proxy_manager_for(self, *args, **kwargs):
+        kwargs["ssl_context"] = self._context
+        return super(_TrustAdapter, self).proxy_manager_for(*args, **kwargs)
+
+
+def _never_sent(exc):
+    """True when a connection error proves the request never reached the service (connect/DNS failure)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, (NewConnectionError, ConnectTimeoutError))
+
+
+class Transport:
+    """Sends requests with retries. ``stats`` counts attempts, retries and waits for reporting."""
+
+    def __init__(self, ca_path=None, validate_certs=True, timeout=60, retry_policy=None, sleep=time.sleep):
+        self.timeout = timeout
+        self.policy = retry_policy or RetryPolicy()
+        self.sleep = sleep
+        self.stats = {"requests": 0, "retries": 0, "waited_seconds": 0.0, "token_refreshes": 0}
+        self.session = requests.Session()
+        # Environment CA variables must not override our trust settings; proxies are re-read per request.
+        self.session.trust_env = False
+        self.session.headers["User-Agent"] = USER_AGENT
+        if not validate_certs:
+            self.session.verify = False
+            try:
+                import urllib3
+                urllib3.disable_warnings()
+            except ImportError:
+                pass
+        elif ca_path:
+            adapter = _TrustAdapter(ca_path, pool_maxsize=16)
+            self.session.mount("https://", adapter)
+
+    def _proxies(self, url):
+        return requests.utils.get_environ_proxies(url)
+
+    def send_once(self, method, url, headers=None, body=None, data=None):
+        """One attempt without retries; raises requests exceptions. Used by msal's http client too."""
+        self.stats["requests"] += 1
+        response = self.session.request(method, url, headers=headers, json=body, data=data, timeout=self.timeout,
+                                        proxies=self._proxies(url), stream=True)
+        try:
+            content = response.content
+        except requests.exceptions.ContentDecodingError:
+            # Exchange answers "unknown cmdlet" with NUL bytes labelled gzip: the body carries nothing.
+            content = b""
+        finally:
+            response.close()
+        return HttpResponse(response.status_code, response.headers, content, url)
+
+    def request(self, method, url, headers=None, body=None, data=None, auth=None, idempotent=True,
+                is_transient=None, what="the request"):
+        """Send with retries and return the final HttpResponse (which may be an error the caller interprets).
+
+        ``auth(force_refresh)`` returns a bearer token; on a 401 it is called once more with True.
+        ``is_transient(response)`` flags service-specific transient errors beyond 429/503/504.
+        Non-idempotent requests are resent only when they provably were not executed (connect failure,
+        429); otherwise an ambiguous failure raises OutcomeUnknownError.
+        """
+        headers = dict(headers or {})
+        # One id per logical call, kept across retries, so the service's logs correlate them.
+        headers["client-request-id"] = str(uuid.uuid4())
+        retries = 0
+        waited = 0.0
+        refreshed = force_refresh = False
+        while True:
+            if auth is not None:
+                headers["Authorization"] = "Bearer %s" % auth(force_refresh)
+                force_refresh = False
+            retry_after = None
+            try:
+                response = self.send_once(method, url, headers, body, data)
+            except requests.exceptions.SSLError as exc:
+                raise TransportError("TLS verification failed for %s: %s. Check ca_path (or the proxy's CA); "
+                                     "validate_certs: false is for tests only." % (_host(url), _first_line(exc)))
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                if not idempotent and not _never_sent(exc):
+                    raise OutcomeUnknownError(
+                        "%s may or may not have been applied: the connection failed after it was sent (%s)"
+                        % (what[0].upper() + what[1:], _first_line(exc)))
+                last = "connection error: %s" % _first_line(exc)
+            else:
+                status = response.status
+                if status == 401 and auth is not None and not refreshed:
+                    # Tokens can be revoked or expire mid-run: one fresh token, then the answer stands.
+                    refreshed = force_refresh = True
+                    self.stats["token_refreshes"] += 1
+                    continue
+                throttled = status == 429 or (status >= 400 and CONCURRENCY_MESSAGE in response.text[:300])
+                transient = status in RETRYABLE_STATUS or _non_json_5xx(response) or (
+                    is_transient is not None and status >= 400 and is_transient(response))
+                if not (throttled or transient):
+                    return response
+                if not throttled and not idempotent:
+                    raise OutcomeUnknownError(
+                        "%s may or may not have been applied: the service answered HTTP %s after receiving it"
+                        % (what[0].upper() + what[1:], status))
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                last = "HTTP %s" % status
+            retries += 1
+            wait = self.policy.next_wait(retries, waited, retry_after)
+            if wait is None:
+                raise TransportError("%s failed after %d attempts and %.1f s of waiting (last: %s); the service "
+                                     "is throttling or unavailable, try again later or raise max_retries"
+                                     % (what[0].upper() + what[1:], retries, waited, last),
+                                     attempts=retries)
+            self.stats["retries"] += 1
+            self.stats["waited_seconds"] += wait
+            waited += wait
+            self.sleep(wait)
+
+
+def _non_json_5xx(response):
+    return response.status >= 500 and response.json() is None
+
+
+def _host(url):
+    return url.split("/")[2] if url.count("/") >= 2 else url
+
+
+def _first_line(exc):
+    text = str(exc) or exc.__class__.__name__
+    return text.splitlines()[0][:300]

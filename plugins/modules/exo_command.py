@@ -1,0 +1,174 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: exo_command
+short_description: Run one Exchange Online cmdlet in a customer tenant through the admin REST API
+version_added: 0.1.0
+description:
+  - Runs a cmdlet (for example C(Get-Mailbox) or C(Set-OrganizationConfig)) through the Exchange Online admin
+    REST API that the ExchangeOnlineManagement V3 module uses, with the partner's Secure Application Model
+    credentials. No PowerShell is needed.
+  - The tenant is addressed by GUID (a domain given in O(tenant) is turned into the GUID), so vanity domains
+    work and writes land reliably.
+  - All result pages are followed with the same C(X-AnchorMailbox), OData annotations are removed, and
+    transient failures and throttling are retried.
+  - C(changed) is false for read-only verbs (C(Get), C(Test), C(Search), C(Export)...) and when Exchange answers
+    that no settings were modified; true otherwise.
+options:
+  cmdlet:
+    description:
+      - The cmdlet, as C(Verb-Noun), for example C(Get-Mailbox).
+    type: str
+    required: true
+  parameters:
+    description:
+      - Cmdlet parameters as a dictionary of JSON values. Names are case-insensitive.
+      - Use V(null) to clear a property, and C({"@odata.type": "#Exchange.GenericHashTable", "Add": [...]})
+        for PowerShell hashtable parameters.
+    type: dict
+    default: {}
+  select:
+    description:
+      - Properties to return (a server-side projection; fewer bytes on the wire).
+    type: list
+    elements: str
+  anchor_mailbox:
+    description:
+      - Value of the C(X-AnchorMailbox) header. Defaults to the tenant's system mailbox.
+      - Set it to the target mailbox's UPN for mailbox-scoped cmdlets such as C(Get-InboxRule).
+    type: str
+  result_size:
+    description:
+      - The most rows to return, or V(unlimited) to follow every page.
+    type: str
+    default: unlimited
+  allow_destructive:
+    description:
+      - Allow cmdlets whose verb removes or disables something (C(Remove-), C(Disable-), C(Clear-)...).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - csp.exchange.auth
+attributes:
+  check_mode:
+    support: partial
+    details: Read-only cmdlets run in check mode; other cmdlets are not sent and the task reports C(changed).
+  diff_mode:
+    support: none
+  platform:
+    platforms: all
+author:
+  - csp.exchange maintainers
+"""
+
+EXAMPLES = r"""
+- name: Read the organisation configuration
+  csp.exchange.exo_command:
+    tenant: contoso.onmicrosoft.com
+    cmdlet: Get-OrganizationConfig
+    select: [Name, AuditDisabled]
+  register: org
+
+- name: Set a mailbox quota (credentials from module_defaults or CSP_* variables)
+  csp.exchange.exo_command:
+    tenant: 22222222-2222-2222-2222-222222222222
+    cmdlet: Set-Mailbox
+    parameters:
+      Identity: jdoe@contoso.com
+      ProhibitSendQuota: 49GB
+      ProhibitSendReceiveQuota: 50GB
+
+- name: Inbox rules, anchored on the mailbox
+  csp.exchange.exo_command:
+    tenant: contoso.com
+    cmdlet: Get-InboxRule
+    parameters: {Mailbox: jdoe@contoso.com}
+    anchor_mailbox: jdoe@contoso.com
+"""
+
+RETURN = r"""
+result:
+  description: Objects the cmdlet returned, without OData annotations.
+  returned: success
+  type: list
+  elements: dict
+cmdlet_warnings:
+  description: Warnings Exchange returned (paging notices removed).
+  returned: success
+  type: list
+  elements: str
+count:
+  description: Number of objects in RV(result).
+  returned: success
+  type: int
+tenant_id:
+  description: The tenant GUID the request was addressed to.
+  returned: success
+  type: str
+"""
+
+import json
+import re
+
+from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
+from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
+from ansible_collections.csp.exchange.plugins.module_utils.retry import DESTRUCTIVE_VERBS, cmdlet_verb, is_read_only
+
+CMDLET_RE = re.compile(r"^[A-Za-z]+-[A-Za-z0-9]+$")
+
+
+def validate(params):
+    cmdlet = params["cmdlet"]
+    if not CMDLET_RE.match(cmdlet or ""):
+        raise InvalidInputError("cmdlet %r is not of the form Verb-Noun (for example Get-Mailbox)." % cmdlet)
+    try:
+        json.dumps(params["parameters"], allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError("parameters of %s must be JSON values (strings, numbers, booleans, null, lists, "
+                                "dictionaries): %s." % (cmdlet, exc))
+    size = str(params["result_size"]).strip().lower()
+    if size == "unlimited":
+        result_size = None
+    elif size.isdigit() and int(size) > 0:
+        result_size = int(size)
+    else:
+        raise InvalidInputError("result_size must be a positive integer or 'unlimited', got %r." % params["result_size"])
+    if cmdlet_verb(cmdlet) in DESTRUCTIVE_VERBS and not params["allow_destructive"]:
+        raise InvalidInputError("%s is destructive; set allow_destructive: true to run it." % cmdlet)
+    return result_size
+
+
+def main_logic(module):
+    p = module.params
+    result_size = validate(p)
+    cmdlet = p["cmdlet"]
+    read_only = is_read_only(cmdlet)
+    if module.check_mode and not read_only:
+        return dict(changed=True, result=[], cmdlet_warnings=[], count=0,
+                    msg="Check mode: %s was not sent." % cmdlet)
+    client = module.exchange()
+    outcome = client.invoke(cmdlet, p["parameters"], select=p["select"], result_size=result_size,
+                            anchor=p["anchor_mailbox"])
+    return dict(changed=not read_only and not outcome.no_change, result=outcome.rows,
+                cmdlet_warnings=outcome.warnings, count=len(outcome.rows), tenant_id=client.segment)
+
+
+def main():
+    module = CspModule(argument_spec=dict(
+        cmdlet=dict(type="str", required=True),
+        parameters=dict(type="dict", default={}),
+        select=dict(type="list", elements="str"),
+        anchor_mailbox=dict(type="str"),
+        result_size=dict(type="str", default="unlimited"),
+        allow_destructive=dict(type="bool", default=False),
+    ))
+    module.run(main_logic)
+
+
+if __name__ == "__main__":
+    main()

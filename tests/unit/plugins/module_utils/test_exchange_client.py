@@ -1,0 +1,103 @@
+"""ExchangeClient over a fake transport: request shape, paging, annotations, warnings, errors."""
+import json
+
+import pytest
+import requests
+
+from ansible_collections.csp.exchange.plugins.module_utils.endpoints import Endpoints
+from ansible_collections.csp.exchange.plugins.module_utils.errors import NotFoundError, ServiceError
+from ansible_collections.csp.exchange.plugins.module_utils.exchange import ExchangeClient
+from ansible_collections.csp.exchange.plugins.module_utils.transport import HttpResponse
+
+TENANT = "22222222-2222-2222-2222-222222222222"
+MORE = "There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter."
+
+
+class FakeTransport:
+    def __init__(self, answers):
+        self.answers = list(answers)
+        self.calls = []
+
+    def request(self, method, url, headers=None, body=None, auth=None, idempotent=True, is_transient=None, what=""):
+        self.calls.append(dict(url=url, headers=dict(headers), body=json.loads(json.dumps(body)), idempotent=idempotent))
+        status, doc = self.answers.pop(0)
+        raw = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
+        return HttpResponse(status, requests.structures.CaseInsensitiveDict(), raw)
+
+
+class FakeTokens:
+    def bearer(self, service, tenant):
+        assert service == "exchange"
+        return lambda force: "tok"
+
+
+def client(answers, endpoints=None):
+    transport = FakeTransport(answers)
+    ep = endpoints or Endpoints("global", {"exchange": "https://127.0.0.1:9"})
+    return ExchangeClient(transport, FakeTokens(), ep, TENANT), transport
+
+
+def page(rows, next_link=None, warnings=()):
+    doc = {"@odata.context": "x", "adminapi.warnings@odata.type": "#Collection(String)",
+           "@adminapi.warnings": list(warnings), "value": rows}
+    if next_link:
+        doc["@odata.nextLink"] = next_link
+        doc["@adminapi.warnings"] = list(warnings) + [MORE]
+    return doc
+
+
+def test_pages_follow_next_link_with_the_same_body_and_anchor_and_strip_annotations():
+    link = "https://outlook.office365.com/adminapi/beta/%s/InvokeCommand?%%24skiptoken=abc" % TENANT
+    c, t = client([(200, page([{"Name": "a", "Guid@data.type": "System.Guid", "Guid@odata.type": "#Guid", "Guid": "g"}], link)),
+                   (200, page([{"Name": "b"}]))])
+    result = c.invoke("Get-Mailbox", {"Filter": "x"}, select=["Name", "Guid"])
+    assert result.rows == [{"Name": "a", "Guid": "g"}, {"Name": "b"}]
+    assert result.warnings == []
+    first, second = t.calls
+    assert first["url"] == "https://127.0.0.1:9/adminapi/beta/%s/InvokeCommand?$select=Name,Guid" % TENANT
+    assert second["url"] == "https://127.0.0.1:9/adminapi/beta/%s/InvokeCommand?%%24skiptoken=abc" % TENANT
+    assert first["body"] == second["body"] == {"CmdletInput": {"CmdletName": "Get-Mailbox", "Parameters": {"Filter": "x"}}}
+    assert first["headers"]["X-AnchorMailbox"] == second["headers"]["X-AnchorMailbox"] == \
+        "APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@%s" % TENANT
+    assert first["headers"]["Prefer"] == "odata.maxpagesize=1000"
+
+
+def test_result_size_goes_to_the_server_and_stops_paging():
+    c, t = client([(200, page([{"n": 1}, {"n": 2}], "https://h/adminapi/beta/t/InvokeCommand?%24skiptoken=z"))])
+    result = c.invoke("Get-Mailbox", result_size=2)
+    assert len(result.rows) == 2 and len(t.calls) == 1
+    assert t.calls[0]["body"]["CmdletInput"]["Parameters"] == {"ResultSize": 2}
+
+
+def test_empty_parameters_are_sent_as_an_object_and_value_null_is_empty():
+    c, t = client([(200, {"value": None, "@adminapi.warnings": []})])
+    assert c.invoke("Get-OrganizationConfig").rows == []
+    assert t.calls[0]["body"]["CmdletInput"]["Parameters"] == {}
+
+
+def test_no_op_set_warning_is_recognised():
+    warning = "The command completed successfully but no settings of 'jdoe' have been modified."
+    c, t = client([(200, page([], warnings=[warning]))])
+    result = c.invoke("Set-Mailbox", {"Identity": "jdoe", "HiddenFromAddressListsEnabled": True})
+    assert result.no_change and result.warnings == [warning]
+    assert t.calls[0]["idempotent"] is True
+
+
+def test_non_idempotent_cmdlets_are_flagged_for_the_transport():
+    c, t = client([(200, page([]))])
+    c.invoke("New-MailContact", {"Name": "x", "ExternalEmailAddress": "x@y.com"})
+    assert t.calls[0]["idempotent"] is False
+
+
+def test_errors_become_one_sentence():
+    nf = {"error": {"code": "NotFound", "message": "Error executing cmdlet", "details": [{"message":
+          "Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The operation couldn't be performed because object 'nobody' couldn't be found on 'DC1'."}]}}
+    c, _ = client([(404, nf)])
+    with pytest.raises(NotFoundError, match=r"Exchange Online failed Get-Mailbox in tenant .* \(ManagementObjectNotFoundException\): The operation couldn't"):
+        c.invoke("Get-Mailbox", {"Identity": "nobody"})
+    c, _ = client([(403, b"\x00" * 32)])
+    with pytest.raises(ServiceError, match="cmdlet does not exist or the signed-in identity lacks the Exchange role"):
+        c.invoke("Get-Nothing")
+    c, _ = client([(401, {"error": {"code": "Unauthorized"}})])
+    with pytest.raises(ServiceError, match="Exchange.Manage.*exo_consent"):
+        c.invoke("Get-Mailbox")

@@ -1,0 +1,139 @@
+"""The retry loop, driven by scripted answers instead of a network."""
+import json
+import random
+
+import pytest
+import requests
+from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+from ansible_collections.csp.exchange.plugins.module_utils.errors import OutcomeUnknownError, TransportError
+from ansible_collections.csp.exchange.plugins.module_utils.exchange_errors import parse_error
+from ansible_collections.csp.exchange.plugins.module_utils.retry import RetryPolicy
+from ansible_collections.csp.exchange.plugins.module_utils.transport import HttpResponse, Transport
+
+
+def resp(status, body=b"{}", headers=None):
+    if isinstance(body, dict):
+        body = json.dumps(body).encode()
+    return HttpResponse(status, requests.structures.CaseInsensitiveDict(headers or {}), body)
+
+
+class Scripted(Transport):
+    def __init__(self, answers, **kwargs):
+        self.sleeps = []
+        kwargs.setdefault("retry_policy", RetryPolicy(max_retries=5, base_delay=1, max_delay=4, rng=random.Random(0)))
+        super().__init__(sleep=self.sleeps.append, **kwargs)
+        self.answers = list(answers)
+        self.sent = []
+
+    def send_once(self, method, url, headers=None, body=None, data=None):
+        self.sent.append(dict(headers or {}))
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def connect_refused():
+    reason = NewConnectionError(None, "Connection refused")
+    return requests.exceptions.ConnectionError(MaxRetryError(None, "/", reason))
+
+
+def test_success_passes_through_with_one_request_id():
+    t = Scripted([resp(503), resp(200, {"ok": 1})])
+    r = t.request("GET", "https://x/y")
+    assert r.status == 200 and r.json() == {"ok": 1}
+    assert len(t.sent) == 2 and t.sent[0]["client-request-id"] == t.sent[1]["client-request-id"]
+    assert len(t.sleeps) == 1 and t.stats["retries"] == 1
+
+
+def test_retry_after_fractional_is_waited():
+    t = Scripted([resp(429, headers={"Retry-After": "1.5"}), resp(200)])
+    t.request("POST", "https://x/y", idempotent=False)
+    assert 1.5 <= t.sleeps[0] <= 1.8
+
+
+def test_429_is_retried_even_for_non_idempotent_writes():
+    t = Scripted([resp(429), resp(429), resp(201)])
+    assert t.request("POST", "https://x", idempotent=False).status == 201
+
+
+def test_concurrency_message_is_throttling():
+    t = Scripted([resp(400, b"You have reached the maximum number of concurrent requests per tenant."), resp(200)])
+    assert t.request("POST", "https://x", idempotent=False).status == 200
+
+
+@pytest.mark.parametrize("answer", [resp(503), resp(504), resp(502, b"<html>bad gateway</html>")])
+def test_ambiguous_failure_of_non_idempotent_write_is_not_resent(answer):
+    t = Scripted([answer, resp(201)])
+    with pytest.raises(OutcomeUnknownError, match="may or may not have been applied"):
+        t.request("POST", "https://x", idempotent=False, what="New-MailContact in tenant t")
+    assert len(t.sent) == 1
+
+
+def test_read_timeout_of_non_idempotent_write_is_not_resent():
+    t = Scripted([requests.exceptions.ReadTimeout("read timed out"), resp(201)])
+    with pytest.raises(OutcomeUnknownError):
+        t.request("POST", "https://x", idempotent=False)
+    assert len(t.sent) == 1
+
+
+def test_connect_failure_is_resent_even_for_non_idempotent_writes():
+    t = Scripted([connect_refused(), requests.exceptions.ConnectTimeout("connect timed out"), resp(201)])
+    assert t.request("POST", "https://x", idempotent=False).status == 201
+    assert len(t.sent) == 3
+
+
+def test_transient_exchange_exception_uses_the_hook():
+    detail = {"error": {"code": "InternalServerError", "details": [
+        {"message": "|Microsoft.Exchange.Data.Directory.DCOverloadedException|busy"}]}}
+    hook = lambda r: parse_error(r.status, r.body).is_transient  # noqa: E731
+    t = Scripted([resp(500, detail), resp(200)])
+    assert t.request("POST", "https://x", is_transient=hook).status == 200
+    t = Scripted([resp(500, detail)])
+    with pytest.raises(OutcomeUnknownError):
+        t.request("POST", "https://x", is_transient=hook, idempotent=False)
+
+
+def test_definite_errors_are_returned_not_retried():
+    for status in (400, 403, 404, 409):
+        t = Scripted([resp(status)])
+        assert t.request("GET", "https://x").status == status
+        assert t.sleeps == []
+
+
+def test_401_gets_one_fresh_token_then_the_answer_stands():
+    calls = []
+
+    def auth(force):
+        calls.append(force)
+        return "token-%d" % len(calls)
+
+    t = Scripted([resp(401), resp(200)])
+    assert t.request("GET", "https://x", auth=auth).status == 200
+    assert calls == [False, True]
+    assert t.sent[1]["Authorization"] == "Bearer token-2"
+    t = Scripted([resp(401), resp(401)])
+    assert t.request("GET", "https://x", auth=auth).status == 401
+    assert t.stats["token_refreshes"] == 1
+
+
+def test_gives_up_after_max_retries_with_a_clear_message():
+    t = Scripted([resp(503)] * 6)
+    with pytest.raises(TransportError, match=r"failed after 6 attempts .* \(last: HTTP 503\)"):
+        t.request("GET", "https://x", what="Get-Mailbox in tenant t")
+    assert len(t.sent) == 6
+
+
+def test_total_wait_budget_stops_early():
+    policy = RetryPolicy(max_retries=50, base_delay=1, max_delay=1, max_total_wait=2.5, rng=random.Random(0))
+    t = Scripted([resp(429, headers={"Retry-After": "1"})] * 10, retry_policy=policy)
+    with pytest.raises(TransportError):
+        t.request("GET", "https://x")
+    assert sum(t.sleeps) <= 2.5
+
+
+def test_tls_failure_is_not_retried():
+    t = Scripted([requests.exceptions.SSLError("CERTIFICATE_VERIFY_FAILED")])
+    with pytest.raises(TransportError, match="TLS verification failed for x.example: .*ca_path"):
+        t.request("GET", "https://x.example/y")
