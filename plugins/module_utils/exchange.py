@@ -7,6 +7,8 @@ Pages are followed by POSTing the same body and headers to ``@odata.nextLink`` w
 """
 from __future__ import absolute_import, division, print_function
 
+import json
+
 from .errors import NotFoundError, OutcomeUnknownError, ServiceError
 from .exchange_errors import parse_error
 from .retry import is_idempotent
@@ -15,6 +17,7 @@ __metaclass__ = type
 
 SYSTEM_MAILBOX = "SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}"
 MAX_PAGE_SIZE = 1000
+MAX_BATCH = 10
 PAGING_WARNING = "There are more results available than are currently displayed"
 NO_CHANGE_WARNING = "completed successfully but no settings of"
 
@@ -113,6 +116,46 @@ class ExchangeClient:
             rows.extend(page_rows)
             warnings.extend(w for w in page_warnings if w not in warnings)
         return ExchangeResult(rows, warnings)
+
+    def batch(self, calls, anchor=None):
+        """Run ``[(cmdlet, parameters)]`` through ``$batch``, ten per request. Returns, in order, an ExchangeResult
+        or a ServiceError per call: one failed object never hides the others. Items that failed transiently or were
+        throttled are retried alone (non-idempotent ones only when throttled, i.e. not executed)."""
+        outcomes = [None] * len(calls)
+        headers = dict(self._headers(anchor), Prefer="odata.continue-on-error")
+        for start in range(0, len(calls), MAX_BATCH):
+            chunk = calls[start:start + MAX_BATCH]
+            body = {"requests": [{"id": str(i), "method": "POST", "url": self._url("InvokeCommand"),
+                                  "headers": {"Content-Type": "application/json", "X-AnchorMailbox": headers["X-AnchorMailbox"]},
+                                  "body": {"CmdletInput": {"CmdletName": cmdlet, "Parameters": dict(params or {})}}}
+                                 for i, (cmdlet, params) in enumerate(chunk)]}
+            chunk_idempotent = all(is_idempotent(c, p) for c, p in chunk)
+            doc = self._post(self._url("$batch"), body, headers, "$batch", chunk_idempotent)
+            answered = dict((str(item.get("id")), item) for item in doc.get("responses") or [])
+            for i, (cmdlet, params) in enumerate(chunk):
+                outcomes[start + i] = self._batch_item(answered.get(str(i)), cmdlet, params, anchor)
+        return outcomes
+
+    def _batch_item(self, item, cmdlet, params, anchor):
+        status = (item or {}).get("status")
+        item_body = (item or {}).get("body") or {}
+        if status == 200:
+            rows = [strip_annotations(r) for r in (item_body.get("value") or [])]
+            return ExchangeResult(rows, list(item_body.get("@adminapi.warnings") or []))
+        raw = item_body if isinstance(item_body, bytes) else json.dumps(item_body).encode("utf-8")
+        info = parse_error(status or 0, raw)
+        throttled = status == 429 or "concurrent requests" in (info.text or "")
+        ambiguous = item is None or status in (503, 504) or info.is_transient
+        if not (throttled or ambiguous):
+            return self._error(status, raw, cmdlet)
+        if ambiguous and not throttled and not is_idempotent(cmdlet, params):
+            return OutcomeUnknownError("%s in tenant %s may or may not have been applied (batch item answered %s); "
+                                       "check with the matching Get- cmdlet before running it again."
+                                       % (cmdlet, self.token_tenant, status or "nothing"))
+        try:
+            return self.invoke(cmdlet, params, anchor=anchor)
+        except (ServiceError, OutcomeUnknownError) as exc:
+            return exc
 
     def _rebase(self, link):
         """nextLinks carry the real service host; keep ours (proxy, sovereign override, sandbox)."""

@@ -101,3 +101,40 @@ def test_errors_become_one_sentence():
     c, _ = client([(401, {"error": {"code": "Unauthorized"}})])
     with pytest.raises(ServiceError, match="Exchange.Manage.*exo_consent"):
         c.invoke("Get-Mailbox")
+
+
+def batch_answer(statuses):
+    responses = []
+    for i, status in enumerate(statuses):
+        if status == 200:
+            responses.append({"id": str(i), "status": 200, "body": page([])})
+        else:
+            responses.append({"id": str(i), "status": status, "body": {"error": {"code": "x", "message": "m", "details": [
+                {"message": "|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|not found"}]}}
+                if status == 404 else {}})
+    return {"responses": list(reversed(responses))}       # answers may come out of order
+
+
+def test_batch_chunks_by_ten_and_keeps_order_and_per_item_failures():
+    calls = [("Set-Mailbox", {"Identity": "u%d" % i, "HiddenFromAddressListsEnabled": True}) for i in range(12)]
+    c, t = client([(200, batch_answer([200, 404] + [200] * 8)), (200, batch_answer([200, 200]))])
+    outcomes = c.batch(calls)
+    assert len(t.calls) == 2
+    assert t.calls[0]["url"].endswith("/$batch") and len(t.calls[0]["body"]["requests"]) == 10
+    assert len(t.calls[1]["body"]["requests"]) == 2
+    assert t.calls[0]["headers"]["Prefer"] == "odata.continue-on-error"
+    sub = t.calls[0]["body"]["requests"][1]
+    assert sub["body"]["CmdletInput"] == {"CmdletName": "Set-Mailbox", "Parameters": calls[1][1]}
+    assert "Authorization" not in sub["headers"]
+    assert isinstance(outcomes[1], NotFoundError)
+    assert all(o.rows == [] for i, o in enumerate(outcomes) if i != 1)
+
+
+def test_batch_retries_a_transient_idempotent_item_alone_but_not_a_non_idempotent_one():
+    calls = [("Set-Mailbox", {"Identity": "a", "Office": "x"}), ("New-MailContact", {"Name": "b"})]
+    c, t = client([(200, batch_answer([503, 503])), (200, page([{"Identity": "a"}]))])
+    outcomes = c.batch(calls)
+    assert outcomes[0].rows == [{"Identity": "a"}]
+    assert t.calls[1]["url"].endswith("/InvokeCommand") and len(t.calls) == 2
+    from ansible_collections.csp.exchange.plugins.module_utils.errors import OutcomeUnknownError
+    assert isinstance(outcomes[1], OutcomeUnknownError)
