@@ -117,7 +117,7 @@ class ExchangeClient:
             warnings.extend(w for w in page_warnings if w not in warnings)
         return ExchangeResult(rows, warnings)
 
-    def batch(self, calls, anchor=None):
+    def batch(self, calls, anchor=None, select=None):
         """Run ``[(cmdlet, parameters)]`` through ``$batch``, ten per request. Returns, in order, an ExchangeResult
         or a ServiceError per call: one failed object never hides the others. Items that failed transiently or were
         throttled are retried alone (non-idempotent ones only when throttled, i.e. not executed)."""
@@ -125,7 +125,7 @@ class ExchangeClient:
         headers = dict(self._headers(anchor), Prefer="odata.continue-on-error")
         for start in range(0, len(calls), MAX_BATCH):
             chunk = calls[start:start + MAX_BATCH]
-            body = {"requests": [{"id": str(i), "method": "POST", "url": self._url("InvokeCommand"),
+            body = {"requests": [{"id": str(i), "method": "POST", "url": self._url("InvokeCommand", select),
                                   "headers": {"Content-Type": "application/json", "X-AnchorMailbox": headers["X-AnchorMailbox"]},
                                   "body": {"CmdletInput": {"CmdletName": cmdlet, "Parameters": dict(params or {})}}}
                                  for i, (cmdlet, params) in enumerate(chunk)]}
@@ -133,10 +133,10 @@ class ExchangeClient:
             doc = self._post(self._url("$batch"), body, headers, "$batch", chunk_idempotent)
             answered = dict((str(item.get("id")), item) for item in doc.get("responses") or [])
             for i, (cmdlet, params) in enumerate(chunk):
-                outcomes[start + i] = self._batch_item(answered.get(str(i)), cmdlet, params, anchor)
+                outcomes[start + i] = self._batch_item(answered.get(str(i)), cmdlet, params, anchor, select)
         return outcomes
 
-    def _batch_item(self, item, cmdlet, params, anchor):
+    def _batch_item(self, item, cmdlet, params, anchor, select):
         status = (item or {}).get("status")
         item_body = (item or {}).get("body") or {}
         if status == 200:
@@ -153,7 +153,7 @@ class ExchangeClient:
                                        "check with the matching Get- cmdlet before running it again."
                                        % (cmdlet, self.token_tenant, status or "nothing"))
         try:
-            return self.invoke(cmdlet, params, anchor=anchor)
+            return self.invoke(cmdlet, params, select=select, anchor=anchor)
         except (ServiceError, OutcomeUnknownError) as exc:
             return exc
 

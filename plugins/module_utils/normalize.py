@@ -19,7 +19,11 @@ _INPUT_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB)\s*$", re.I)
 _TIMESPAN = re.compile(r"^\s*(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?\s*$")
 
 # Properties whose kind cannot be read from a value (or whose empty forms differ from the default rules).
-KNOWN_KINDS = {
+KNOWN_KINDS = dict((name.lower(), "size") for name in (
+    "ProhibitSendQuota", "ProhibitSendReceiveQuota", "IssueWarningQuota", "RecoverableItemsQuota",
+    "RecoverableItemsWarningQuota", "ArchiveQuota", "ArchiveWarningQuota", "RulesQuota", "MaxSendSize",
+    "MaxReceiveSize", "CalendarLoggingQuota"))
+KNOWN_KINDS.update({
     "forwardingsmtpaddress": "address",
     "emailaddresses": "proxy_addresses",
     "recipientlimits": "count",
@@ -27,7 +31,7 @@ KNOWN_KINDS = {
     "retaindeleteditemsfor": "timespan_days",
     "auditlogagelimit": "timespan_days",
     "activitybasedauthenticationtimeoutinterval": "timespan",
-}
+})
 # Tri-state settings: null means "follow the organisation default" and is not the same as false.
 TRISTATE = frozenset(["smtpclientauthenticationdisabled", "ewsenabled", "focusedinboxon", "messagerecallenabled",
                       "ewsallowoutlook"])

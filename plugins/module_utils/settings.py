@@ -1,0 +1,202 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Desired state for Exchange objects with a Get-X/Set-X pair: read in bulk, compare normalised, write the difference.
+
+Reads stream page by page and keep only the objects that differ, so a tenant of 10,000 mailboxes is never held
+twice. Writes go ten to a ``$batch`` request, a few requests in flight at once, and each object's failure is
+reported without stopping the others.
+"""
+from __future__ import absolute_import, division, print_function
+
+from concurrent.futures import ThreadPoolExecutor
+
+from .errors import CspError, InvalidInputError
+from .normalize import NormalizeError, kind_of, normalize, same
+
+__metaclass__ = type
+
+LIST_OPERATIONS = ("set", "add", "remove")
+# Identity lists up to this size are read object by object in $batch requests; longer ones by one bulk read.
+IDENTITY_BATCH_LIMIT = 50
+IDENTITY_FIELDS = ("Identity", "Guid", "ExchangeGuid", "Alias", "PrimarySmtpAddress", "UserPrincipalName", "Name",
+                   "DistinguishedName")
+WRITE_KEYS = ("Guid", "ExchangeGuid", "Identity")
+SINGLETON_NOUNS = frozenset(["organizationconfig", "transportconfig", "adminauditlogconfig",
+                             "externalinoutlook", "perimeterconfig"])
+
+
+def is_singleton(noun):
+    return noun.lower() in SINGLETON_NOUNS
+
+
+class Desired:
+    """One desired setting. ``operation`` is ``value`` (absolute) or, for lists, ``set`` / ``add`` / ``remove``."""
+
+    def __init__(self, name, raw):
+        self.name = name
+        if isinstance(raw, dict) and raw and set(k.lower() for k in raw) <= set(LIST_OPERATIONS):
+            if len(raw) != 1:
+                raise InvalidInputError("Setting %s must use one of set, add or remove, not %s."
+                                        % (name, ", ".join(sorted(raw))))
+            key = list(raw)[0]
+            self.operation = key.lower()
+            value = raw[key]
+            self.value = list(value) if isinstance(value, (list, tuple)) else [value]
+        else:
+            self.operation = "value"
+            self.value = raw
+        self._validate()
+
+    def _validate(self):
+        kind = "set" if self.operation != "value" else kind_of(self.name, None, self.value)
+        try:
+            normalize(kind, self.value)
+        except NormalizeError as exc:
+            raise InvalidInputError("Setting %s has an invalid value: %s." % (self.name, exc))
+
+    def difference(self, current):
+        """(Set- parameter value, value after) when ``current`` differs from the desired state, else None."""
+        if self.operation == "value":
+            return None if same(self.name, current, self.value) else (self.value, self.value)
+        kind = kind_of(self.name, current or [], [])
+        kind = kind if kind in ("set", "proxy_addresses") else "set"
+        have = list(current or [])
+        have_norm = normalize(kind, have)
+        if self.operation == "set":
+            if have_norm == normalize(kind, self.value):
+                return None
+            return self.value, self.value
+        if self.operation == "add":
+            missing = [v for v in self.value if normalize(kind, [v]) - have_norm]
+            if not missing:
+                return None
+            return {"@odata.type": "#Exchange.GenericHashTable", "Add": missing}, have + missing
+        present = [v for v in self.value if normalize(kind, [v]) <= have_norm]
+        if not present:
+            return None
+        gone = normalize(kind, present)
+        return ({"@odata.type": "#Exchange.GenericHashTable", "Remove": present},
+                [v for v in have if not normalize(kind, [v]) <= gone])
+
+
+def parse_settings(settings):
+    if not settings:
+        raise InvalidInputError("settings must hold at least one property and its desired value.")
+    return [Desired(name, value) for name, value in settings.items()]
+
+
+def _lookup(row, name):
+    lowered = name.lower()
+    for key, value in row.items():
+        if key.lower() == lowered:
+            return value
+    return None
+
+
+class Change:
+    def __init__(self, identity, write_identity, before, after, parameters):
+        self.identity = identity
+        self.write_identity = write_identity
+        self.before = before
+        self.after = after
+        self.parameters = parameters
+
+    def as_dict(self):
+        return dict(identity=self.identity, before=self.before, after=self.after)
+
+
+def compare(row, desired, singleton):
+    """A Change for one object read from Exchange, or None when it already matches."""
+    before, after, parameters = {}, {}, {}
+    for setting in desired:
+        current = _lookup(row, setting.name)
+        difference = setting.difference(current)
+        if difference is not None:
+            parameters[setting.name], after[setting.name] = difference
+            before[setting.name] = current
+    if not parameters:
+        return None
+    identity = str(_lookup(row, "Identity") or _lookup(row, "Name") or "")
+    write_identity = None if singleton else next(
+        (str(_lookup(row, k)) for k in WRITE_KEYS if _lookup(row, k)), identity)
+    return Change(identity, write_identity, before, after, parameters)
+
+
+def _matches(row, wanted):
+    return any(str(_lookup(row, field) or "").lower() == wanted for field in IDENTITY_FIELDS)
+
+
+class SettingsRun:
+    """Plans and applies the settings of one object type in one tenant."""
+
+    def __init__(self, client, noun, desired, identities=None, opath_filter=None, concurrency=4):
+        self.client = client
+        self.noun = noun
+        self.desired = desired
+        self.identities = identities
+        self.filter = opath_filter
+        self.concurrency = max(1, concurrency)
+        self.singleton = is_singleton(noun) and not identities
+        self.matched = 0
+        self.failed = []
+
+    def _select(self):
+        names = ["Identity", "Name"] + ([] if self.singleton else ["Guid"])
+        return names + [d.name for d in self.desired if d.name.lower() not in set(n.lower() for n in names)]
+
+    def _rows(self):
+        """Yield the objects to compare, streaming pages."""
+        get = "Get-%s" % self.noun
+        if self.identities and len(self.identities) <= IDENTITY_BATCH_LIMIT:
+            calls = [(get, {"Identity": identity}) for identity in self.identities]
+            for identity, outcome in zip(self.identities, self.client.batch(calls, select=self._select())):
+                if isinstance(outcome, CspError):
+                    self.failed.append(dict(identity=identity, reason=outcome.message))
+                else:
+                    for row in outcome.rows:
+                        yield row
+            return
+        parameters = {"Filter": self.filter} if self.filter else {}
+        wanted = set(i.lower() for i in self.identities or [])
+        found = set()
+        for rows, warnings in self.client.pages(get, parameters, select=self._select()):
+            for row in rows:
+                if wanted:
+                    hits = set(w for w in wanted if _matches(row, w))
+                    if not hits:
+                        continue
+                    found |= hits
+                yield row
+        for identity in self.identities or []:
+            if identity.lower() not in found:
+                self.failed.append(dict(identity=identity, reason="%s %s was not found." % (self.noun, identity)))
+
+    def plan(self):
+        changes = []
+        for row in self._rows():
+            self.matched += 1
+            change = compare(row, self.desired, self.singleton)
+            if change is not None:
+                changes.append(change)
+        return changes
+
+    def apply(self, changes):
+        """Write the differing properties; returns the changes Exchange applied (failures go to ``failed``)."""
+        set_cmdlet = "Set-%s" % self.noun
+        calls = []
+        for change in changes:
+            parameters = dict(change.parameters)
+            if change.write_identity is not None:
+                parameters["Identity"] = change.write_identity
+            calls.append((set_cmdlet, parameters))
+        groups = [list(range(i, min(i + 10, len(calls)))) for i in range(0, len(calls), 10)]
+        with ThreadPoolExecutor(max_workers=min(self.concurrency, max(1, len(groups)))) as pool:
+            outcomes = list(pool.map(lambda group: self.client.batch([calls[i] for i in group]), groups))
+        applied = []
+        for group, group_outcomes in zip(groups, outcomes):
+            for index, outcome in zip(group, group_outcomes):
+                if isinstance(outcome, CspError):
+                    self.failed.append(dict(identity=changes[index].identity, reason=outcome.message))
+                elif not outcome.no_change:
+                    applied.append(changes[index])
+        return applied
