@@ -43,9 +43,12 @@ def write_inventory(path: str, tenants: Dict[str, str], group: str = "customers"
     return path
 
 
-def playbook_env(collections: str, sandbox_env: Dict[str, str]) -> Dict[str, str]:
+def playbook_env(collections: str, sandbox_env: Dict[str, str], credential: str = "secret") -> Dict[str, str]:
+    """Environment for ansible-playbook: the sandbox's CSP_* settings with one app credential
+    (``secret`` or ``certificate``: the modules refuse both at once)."""
     env = dict(os.environ)
     env.update(sandbox_env)
+    env.pop("CSP_CLIENT_CERTIFICATE_PATH" if credential == "secret" else "CSP_CLIENT_SECRET", None)
     env.update({
         "ANSIBLE_COLLECTIONS_PATH": collections,
         "ANSIBLE_NOCOLOR": "1",

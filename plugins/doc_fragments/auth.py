@@ -101,6 +101,6 @@ requirements:
   - msal >= 1.24
   - requests >= 2.25
 notes:
-  - Every option except O(access_token) can be given once per play with
-    C(module_defaults: {group/csp.exchange.auth: {...}}).
+  - "Every option except O(access_token) can be given once per play with
+    C(module_defaults: {group/csp.exchange.auth: {...}})."
 """

@@ -190,8 +190,8 @@ class TokenProvider:
         scopes = [self.endpoints.scope(service)]
         if force_refresh:
             self._apps.pop(self.endpoints.authority(tenant), None)   # a fresh cache: no stale token comes back
-        app = self._app(tenant)
         try:
+            app = self._app(tenant)
             if self.mode == "delegated":
                 result = app.acquire_token_by_refresh_token(self.refresh_token, scopes=scopes)
             else:

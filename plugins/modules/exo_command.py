@@ -47,6 +47,11 @@ options:
       - The most rows to return, or V(unlimited) to follow every page.
     type: str
     default: unlimited
+  page_size:
+    description:
+      - Rows per page (C(Prefer: odata.maxpagesize)), 1 to 1000. Every page is still followed.
+    type: int
+    default: 1000
   allow_destructive:
     description:
       - Allow cmdlets whose verb removes or disables something (C(Remove-), C(Disable-), C(Clear-)...).
@@ -138,6 +143,8 @@ def validate(params):
         result_size = int(size)
     else:
         raise InvalidInputError("result_size must be a positive integer or 'unlimited', got %r." % params["result_size"])
+    if not 1 <= params["page_size"] <= 1000:
+        raise InvalidInputError("page_size must be between 1 and 1000, got %s." % params["page_size"])
     if cmdlet_verb(cmdlet) in DESTRUCTIVE_VERBS and not params["allow_destructive"]:
         raise InvalidInputError("%s is destructive; set allow_destructive: true to run it." % cmdlet)
     return result_size
@@ -151,7 +158,7 @@ def main_logic(module):
     if module.check_mode and not read_only:
         return dict(changed=True, result=[], cmdlet_warnings=[], count=0,
                     msg="Check mode: %s was not sent." % cmdlet)
-    client = module.exchange()
+    client = module.exchange(page_size=p["page_size"])
     outcome = client.invoke(cmdlet, p["parameters"], select=p["select"], result_size=result_size,
                             anchor=p["anchor_mailbox"])
     return dict(changed=not read_only and not outcome.no_change, result=outcome.rows,
@@ -165,6 +172,7 @@ def main():
         select=dict(type="list", elements="str"),
         anchor_mailbox=dict(type="str"),
         result_size=dict(type="str", default="unlimited"),
+        page_size=dict(type="int", default=1000),
         allow_destructive=dict(type="bool", default=False),
     ))
     module.run(main_logic)
