@@ -1,0 +1,110 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: drift_report
+short_description: Write the Exchange baseline drift report as JSON and JUnit XML
+version_added: 0.1.0
+description:
+  - Turns the per-tenant results of the C(csp.exchange.exchange_baseline) role run in check mode into a JSON
+    document and a JUnit XML file with one test case per tenant and object type. A drifted setting is a test
+    failure listing each property with its current and desired value; a tenant that could not be checked is an
+    error, never a silent pass.
+  - Used by C(playbooks/drift.yml); runs on the controller.
+options:
+  tenants:
+    description:
+      - One entry per host, C({host, tenant, error, results}), as C(playbooks/drift.yml) collects them.
+        V(null) entries (hosts that produced nothing) are reported as errors.
+    type: list
+    elements: raw
+    required: true
+  hosts:
+    description:
+      - Host names in the same order as O(tenants), to name hosts that produced nothing.
+    type: list
+    elements: str
+  json_path:
+    description: Where to write the JSON report (directories are created).
+    type: path
+    required: true
+  junit_path:
+    description: Where to write the JUnit XML report.
+    type: path
+    required: true
+attributes:
+  check_mode:
+    support: none
+    details: The report is the product of a check; run this task with C(check_mode: false).
+  diff_mode:
+    support: none
+  platform:
+    platforms: all
+author:
+  - csp.exchange maintainers
+"""
+
+EXAMPLES = r"""
+- name: Write JSON and JUnit reports
+  csp.exchange.drift_report:
+    tenants: "{{ groups.customers | map('extract', hostvars) | map(attribute='drift_tenant', default=none) | list }}"
+    hosts: "{{ groups.customers }}"
+    json_path: reports/drift.json
+    junit_path: reports/drift.xml
+  check_mode: false
+"""
+
+RETURN = r"""
+drifted:
+  description: Number of test cases (tenant and object type) with drift.
+  returned: success
+  type: int
+errors:
+  description: Number of test cases that could not be checked.
+  returned: success
+  type: int
+summary:
+  description: One sentence describing the outcome.
+  returned: success
+  type: str
+"""
+
+import json
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.csp.exchange.plugins.module_utils.drift import build, junit, summary
+
+
+def write(path, text):
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        os.makedirs(directory)
+    with open(path, "w") as handle:
+        handle.write(text)
+
+
+def main():
+    module = AnsibleModule(argument_spec=dict(
+        tenants=dict(type="list", elements="raw", required=True),
+        hosts=dict(type="list", elements="str"),
+        json_path=dict(type="path", required=True),
+        junit_path=dict(type="path", required=True),
+    ))
+    report = build(module.params["tenants"], module.params["hosts"])
+    try:
+        write(module.params["json_path"], json.dumps(report, indent=2, sort_keys=True, default=str))
+        write(module.params["junit_path"], junit(report))
+    except (IOError, OSError) as exc:
+        module.fail_json(msg="Could not write the drift report: %s." % exc)
+    module.exit_json(changed=True, drifted=report["drifted"], errors=report["errors"], summary=summary(report),
+                     json_path=module.params["json_path"], junit_path=module.params["junit_path"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+import xml.etree.ElementTree as ET
+
+from ansible_collections.csp.exchange.plugins.module_utils.drift import build, junit, summary
+
+TENANTS = [
+    {"host": "contoso", "tenant": "c-id", "error": None, "results": [
+        {"rule": "organization", "object": "OrganizationConfig", "matched": 1, "changes": [], "failed_identities": []},
+        {"rule": "users", "object": "Mailbox", "matched": 3, "failed_identities": [], "changes": [
+            {"identity": "jdoe", "before": {"ProhibitSendQuota": "99 GB (106,300,440,576 bytes)", "AuditEnabled": False},
+             "after": {"ProhibitSendQuota": "49GB", "AuditEnabled": True}}]}]},
+    {"host": "fabrikam", "tenant": "f-id", "error": "Could not get an Exchange Online token for tenant f-id: AADSTS700082",
+     "results": []},
+    None,
+]
+
+
+def test_report_cases_per_tenant_and_object():
+    report = build(TENANTS, ["contoso", "fabrikam", "tailspin"])
+    assert [(c["tenant"], c["object"], c["status"]) for c in report["cases"]] == [
+        ("c-id", "OrganizationConfig", "ok"), ("c-id", "Mailbox", "drift"), ("f-id", "(tenant)", "error"),
+        ("tailspin", "(tenant)", "error")]
+    drift = report["cases"][1]["drift"]
+    assert drift == [
+        {"identity": "jdoe", "property": "AuditEnabled", "current": False, "desired": True},
+        {"identity": "jdoe", "property": "ProhibitSendQuota", "current": "99 GB (106,300,440,576 bytes)", "desired": "49GB"}]
+    assert report["drifted"] == 1 and report["errors"] == 2
+    assert "AADSTS700082" in summary(report) and "unreachable" in report["cases"][3]["message"]
+
+
+def test_junit_parses_and_lists_each_property():
+    suite = ET.fromstring(junit(build(TENANTS, ["contoso", "fabrikam", "tailspin"])))
+    assert suite.get("tests") == "4" and suite.get("failures") == "1" and suite.get("errors") == "2"
+    failure = suite.find("testcase[@classname='c-id'][@name='Mailbox users']/failure")
+    assert "jdoe: ProhibitSendQuota is \"99 GB (106,300,440,576 bytes)\", baseline wants \"49GB\"" in failure.text
+    assert suite.find("testcase[@classname='f-id']/error") is not None
+
+
+def test_clean_run():
+    report = build([TENANTS[0]["results"] and {"host": "x", "tenant": "x", "results": [TENANTS[0]["results"][0]]}])
+    assert report["drifted"] == report["errors"] == 0 and summary(report).startswith("No drift")
