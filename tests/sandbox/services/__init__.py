@@ -1,0 +1,1 @@
+"""One module per emulated service: routes plus wire formatting over the store."""

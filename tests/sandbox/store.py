@@ -1,0 +1,180 @@
+"""Typed state of the sandbox: the partner, its app, customer tenants with their directory objects
+(domains, service principals, oauth2PermissionGrants), GDAP relationships, issued refresh tokens and
+each customer's Exchange organisation.
+
+Services read and change this under ``Store.lock``; nothing here knows about HTTP or wire formats.
+"""
+import base64
+import random
+import re
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+EXCHANGE_APP_ID = "00000002-0000-0ff1-ce00-000000000000"
+GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+PARTNER_CENTER_APP_ID = "fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd"
+
+# Resource apps the sandbox serves: app id -> (token audience, display name of its service principal).
+RESOURCE_AUDIENCES = {
+    EXCHANGE_APP_ID: "https://outlook.office365.com",
+    GRAPH_APP_ID: "https://graph.microsoft.com",
+    PARTNER_CENTER_APP_ID: "https://api.partnercenter.microsoft.com",
+}
+WELL_KNOWN_APP_NAMES = {
+    EXCHANGE_APP_ID: "Office 365 Exchange Online",
+    GRAPH_APP_ID: "Microsoft Graph",
+    PARTNER_CENTER_APP_ID: "Microsoft Partner Center",
+}
+REFRESH_TOKEN_MAX_INACTIVE_S = 90 * 24 * 3600
+
+
+@dataclass
+class Domain:
+    name: str
+    is_initial: bool = False
+    is_default: bool = False
+    is_verified: bool = True
+
+
+@dataclass
+class ServicePrincipal:
+    id: str
+    app_id: str
+    display_name: str = ""
+    app_roles: List[str] = field(default_factory=list)      # app roles granted to this SP (app-only), e.g. Exchange.ManageAsApp
+    directory_roles: List[str] = field(default_factory=list)
+
+
+@dataclass
+class Grant:
+    """An oauth2PermissionGrant (delegated). ``scope`` is space-separated values, as Graph stores it."""
+    id: str
+    client_id: str          # object id of the client SP
+    consent_type: str       # AllPrincipals | Principal
+    resource_id: str        # object id of the resource SP
+    scope: str
+    principal_id: Optional[str] = None
+
+
+@dataclass
+class Tenant:
+    id: str
+    display_name: str
+    domains: List[Domain] = field(default_factory=list)
+    relationship: str = "reseller"
+    service_principals: Dict[str, ServicePrincipal] = field(default_factory=dict)   # by object id
+    grants: Dict[str, Grant] = field(default_factory=dict)                          # by grant id
+    exchange: Any = None    # tests.sandbox.exchange.engine.ExchangeTenant
+
+    @property
+    def initial_domain(self) -> str:
+        return next(d.name for d in self.domains if d.is_initial)
+
+    @property
+    def default_domain(self) -> str:
+        return next((d.name for d in self.domains if d.is_default), self.initial_domain)
+
+    def has_domain(self, name: str) -> bool:
+        return any(d.name.lower() == name.lower() for d in self.domains)
+
+    def sp_by_app_id(self, app_id: str) -> Optional[ServicePrincipal]:
+        return next((sp for sp in self.service_principals.values() if sp.app_id.lower() == app_id.lower()), None)
+
+    def delegated_scopes(self, client_app_id: str, resource_app_id: str) -> List[str]:
+        """Scopes the client app holds on the resource for every user (AllPrincipals grants)."""
+        client, resource = self.sp_by_app_id(client_app_id), self.sp_by_app_id(resource_app_id)
+        if not client or not resource:
+            return []
+        scopes: List[str] = []
+        for grant in self.grants.values():
+            if grant.client_id == client.id and grant.resource_id == resource.id and grant.consent_type == "AllPrincipals":
+                scopes.extend(s for s in grant.scope.split() if s not in scopes)
+        return scopes
+
+    def remove_service_principal(self, sp_id: str) -> None:
+        """Deleting an SP deletes the grants it takes part in, as the directory does."""
+        self.service_principals.pop(sp_id, None)
+        for grant_id in [g.id for g in self.grants.values() if sp_id in (g.client_id, g.resource_id)]:
+            del self.grants[grant_id]
+
+
+@dataclass
+class PartnerApp:
+    client_id: str
+    display_name: str = "csp.exchange"
+    secrets: List[str] = field(default_factory=list)
+    certificate_pem: Optional[str] = None     # public certificate checked against client assertions
+    secret_expired: bool = False
+
+
+@dataclass
+class Partner:
+    tenant_id: str
+    domain: str
+    app: PartnerApp
+    user_upn: str = "admin@partner.onmicrosoft.com"
+    user_oid: str = ""
+    display_name: str = "Partner"
+    home: Optional[Tenant] = None     # the partner's own directory (discovery, Graph GDAP, Partner Center grants)
+
+
+@dataclass
+class RefreshToken:
+    value: str
+    user_oid: str
+    last_used_at: float           # sandbox clock; unused for 90 days -> AADSTS700082
+    revoked: bool = False
+
+
+@dataclass
+class DelegatedAdminRelationship:
+    id: str
+    display_name: str
+    customer_id: str
+    customer_name: str
+    status: str = "active"
+    duration: str = "P730D"
+    auto_extend_duration: str = "P180D"
+    role_ids: List[str] = field(default_factory=list)
+    created: str = "2025-01-06T09:00:00Z"
+    ends: str = "2027-01-06T09:00:00Z"
+
+
+class Store:
+    """All sandbox state. Hold ``lock`` while reading-then-writing."""
+
+    def __init__(self, partner: Partner, tenants: Dict[str, Tenant], rng: Optional[random.Random] = None):
+        self.lock = threading.RLock()
+        self.partner = partner
+        self.tenants = tenants          # customers by lower-case GUID, in Partner Center order
+        self.refresh_tokens: Dict[str, RefreshToken] = {}
+        self.relationships: List[DelegatedAdminRelationship] = []
+        self.rng = rng or random.Random(0)     # new object ids replay with the seed
+
+    def tenant_by_segment(self, segment: str) -> Optional[Tenant]:
+        """A customer tenant by GUID or any of its domains (case-insensitive); None when unknown."""
+        seg = segment.lower()
+        if seg in self.tenants:
+            return self.tenants[seg]
+        for tenant in self.tenants.values():
+            if tenant.has_domain(seg):
+                return tenant
+        return None
+
+    def directory(self, segment: str) -> Optional[Tenant]:
+        """Like ``tenant_by_segment`` but also finds the partner's own tenant."""
+        home = self.partner.home
+        if home and (segment.lower() == home.id or home.has_domain(segment)):
+            return home
+        return self.tenant_by_segment(segment)
+
+    def new_guid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def new_grant_id(self) -> str:
+        """Graph grant ids are opaque 43-character base64url strings."""
+        return base64.urlsafe_b64encode(self.rng.getrandbits(256).to_bytes(32, "big")).decode()[:43]
