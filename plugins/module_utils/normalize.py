@@ -85,6 +85,27 @@ def parse_timespan(value, int_unit=86400):
     return int(total) if total == int(total) else total
 
 
+def format_timespan(seconds):
+    """``d.hh:mm:ss`` for a whole number of seconds, the form Set- cmdlets take for TimeSpan parameters."""
+    days, rest = divmod(int(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    return "%d.%02d:%02d:%02d" % (days, hours, minutes, secs)
+
+
+def to_set_value(name, value):
+    """The desired value as the Set- cmdlet accepts it: TimeSpan parameters reject bare numbers (only
+    LitigationHoldDuration takes integer days), so numbers become ``d.hh:mm:ss``."""
+    kind = KNOWN_KINDS.get(name.lower())
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or name.lower() == "litigationholdduration":
+        return value
+    if kind == "timespan_days":
+        return format_timespan(value * 86400)
+    if kind == "timespan":
+        return format_timespan(value)
+    return value
+
+
 def _address(value):
     text = str(value).strip()
     if text.lower().startswith("smtp:"):

@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 from concurrent.futures import ThreadPoolExecutor
 
 from .errors import CspError, InvalidInputError
-from .normalize import NormalizeError, kind_of, normalize, same
+from .normalize import NormalizeError, kind_of, normalize, same, to_set_value
 
 __metaclass__ = type
 
@@ -57,7 +57,7 @@ class Desired:
     def difference(self, current):
         """(Set- parameter value, value after) when ``current`` differs from the desired state, else None."""
         if self.operation == "value":
-            return None if same(self.name, current, self.value) else (self.value, self.value)
+            return None if same(self.name, current, self.value) else (to_set_value(self.name, self.value), self.value)
         kind = kind_of(self.name, current or [], [])
         kind = kind if kind in ("set", "proxy_addresses") else "set"
         have = list(current or [])
@@ -138,7 +138,7 @@ class SettingsRun:
         self.concurrency = max(1, concurrency)
         self.singleton = is_singleton(noun) and not identities
         self.matched = 0
-        self.failed = []
+        self.failed = []      # [{identity, stage: read|write, reason}]
 
     def _select(self):
         names = ["Identity", "Name"] + ([] if self.singleton else ["Guid"])
@@ -151,7 +151,7 @@ class SettingsRun:
             calls = [(get, {"Identity": identity}) for identity in self.identities]
             for identity, outcome in zip(self.identities, self.client.batch(calls, select=self._select())):
                 if isinstance(outcome, CspError):
-                    self.failed.append(dict(identity=identity, reason=outcome.message))
+                    self.failed.append(dict(identity=identity, stage="read", reason=outcome.message))
                 else:
                     for row in outcome.rows:
                         yield row
@@ -169,7 +169,8 @@ class SettingsRun:
                 yield row
         for identity in self.identities or []:
             if identity.lower() not in found:
-                self.failed.append(dict(identity=identity, reason="%s %s was not found." % (self.noun, identity)))
+                self.failed.append(dict(identity=identity, stage="read",
+                                        reason="%s %s was not found." % (self.noun, identity)))
 
     def plan(self):
         changes = []
@@ -196,7 +197,7 @@ class SettingsRun:
         for group, group_outcomes in zip(groups, outcomes):
             for index, outcome in zip(group, group_outcomes):
                 if isinstance(outcome, CspError):
-                    self.failed.append(dict(identity=changes[index].identity, reason=outcome.message))
+                    self.failed.append(dict(identity=changes[index].identity, stage="write", reason=outcome.message))
                 elif not outcome.no_change:
                     applied.append(changes[index])
         return applied

@@ -39,7 +39,8 @@ options:
     description:
       - Desired values by property name, in the form the Set- cmdlet takes (C(49GB), C(unlimited), C(30) days,
         V(true), V(null) to clear).
-      - A list-valued property takes a list (the full set), or C({add: [...]}) / C({remove: [...]}) to manage
+      - >-
+        A list-valued property takes a list (the full set), or C({add: [...]}) / C({remove: [...]}) to manage
         only some members.
     type: dict
     required: true
@@ -54,6 +55,8 @@ options:
     default: 4
 extends_documentation_fragment:
   - csp.exchange.auth
+  - csp.exchange.attributes
+  - csp.exchange.attributes.actiongroup_auth
 attributes:
   check_mode:
     support: full
@@ -64,7 +67,7 @@ attributes:
   platform:
     platforms: all
 author:
-  - csp.exchange maintainers
+  - csp.exchange maintainers (@csp-exchange)
 """
 
 EXAMPLES = r"""
@@ -109,7 +112,7 @@ changes:
   elements: dict
   sample: [{identity: jdoe, before: {ProhibitSendQuota: "99 GB (106,300,440,576 bytes)"}, after: {ProhibitSendQuota: 49GB}}]
 failed_identities:
-  description: Objects that could not be read or written, with the reason.
+  description: Objects that could not be read or written, as C({identity, stage, reason}) with stage C(read) or C(write).
   returned: always
   type: list
   elements: dict
@@ -144,8 +147,9 @@ def main_logic(module):
         result["diff"] = dict(before=dict((c.identity, c.before) for c in applied),
                               after=dict((c.identity, c.after) for c in applied))
     if run.failed:
+        unread = sum(1 for f in run.failed if f["stage"] == "read")
         module.fail("%d of %d %s objects in tenant %s could not be read or changed; the others were %s. First: %s"
-                    % (len(run.failed), run.matched + len(run.failed), noun, module.tenant,
+                    % (len(run.failed), run.matched + unread, noun, module.tenant,
                        "checked" if module.check_mode else "applied", run.failed[0]["reason"]), **result)
     return result
 

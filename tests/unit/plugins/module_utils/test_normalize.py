@@ -119,3 +119,17 @@ def test_odd_current_value_never_matches_a_valid_desired_value():
     assert not same("ProhibitSendQuota", "garbage", "5GB")
     with pytest.raises(NormalizeError):
         normalize("bool", "maybe")
+
+
+@pytest.mark.parametrize("name,value,expected", [
+    ("RetainDeletedItemsFor", 14, "14.00:00:00"),
+    ("AuditLogAgeLimit", 90, "90.00:00:00"),
+    ("ActivityBasedAuthenticationTimeoutInterval", 21600, "0.06:00:00"),
+    ("LitigationHoldDuration", 365, 365),
+    ("RetainDeletedItemsFor", "30.00:00:00", "30.00:00:00"),
+    ("ProhibitSendQuota", "49GB", "49GB"),
+    ("LitigationHoldEnabled", True, True),
+])
+def test_set_values_use_the_forms_cmdlets_accept(name, value, expected):
+    from ansible_collections.csp.exchange.plugins.module_utils.normalize import to_set_value
+    assert to_set_value(name, value) == expected

@@ -81,14 +81,14 @@ def test_plan_streams_and_apply_writes_only_drifted_objects_in_batches_of_ten():
     assert len(client.batches) == 1 and len(client.batches[0]) == 10
     assert client.batches[0][0] == ("Set-Mailbox", {"ProhibitSendQuota": "49GB", "Identity": "g-0"})
     assert len(applied) == 9
-    assert run.failed == [{"identity": "user8", "reason": "write of g-8 failed."}]
+    assert run.failed == [{"identity": "user8", "stage": "write", "reason": "write of g-8 failed."}]
 
 
 def test_identities_are_read_by_batch_and_missing_ones_reported():
     client = FakeClient([mailbox(1), mailbox(2)])
     run = SettingsRun(client, "Mailbox", parse_settings({"ProhibitSendQuota": "99GB"}), identities=["user1", "ghost"])
     assert run.plan() == []
-    assert run.matched == 1 and run.failed == [{"identity": "ghost", "reason": "ghost not found."}]
+    assert run.matched == 1 and run.failed == [{"identity": "ghost", "stage": "read", "reason": "ghost not found."}]
 
 
 def test_long_identity_lists_use_one_bulk_read():
@@ -97,7 +97,7 @@ def test_long_identity_lists_use_one_bulk_read():
     wanted = ["USER%d" % i for i in range(55)] + ["nobody"]
     run = SettingsRun(client, "Mailbox", parse_settings({"ProhibitSendQuota": "1GB"}), identities=wanted)
     assert len(run.plan()) == 55 and client.batches == []
-    assert run.failed == [{"identity": "nobody", "reason": "Mailbox nobody was not found."}]
+    assert run.failed == [{"identity": "nobody", "stage": "read", "reason": "Mailbox nobody was not found."}]
 
 
 def test_singletons_are_written_without_identity():
