@@ -26,8 +26,7 @@ options:
       - name: CSP_CLIENT_ID
   client_secret:
     description:
-      - The app's client secret (its value, not its ID). Prefer the environment variable or a vaulted or
-        templated value to writing it in the file.
+      - The app's client secret (its value, not its ID). Prefer the environment variable to writing it in a file.
       - Mutually exclusive with O(client_certificate_path).
     type: str
     env:
@@ -94,7 +93,4 @@ requirements:
   - python >= 3.9
   - msal >= 1.24
   - requests >= 2.25
-notes:
-  - String connection options may be Jinja templates (for example a C(lookup) of a secret store); they are
-    templated once, before any request.
 """

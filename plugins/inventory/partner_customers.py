@@ -12,7 +12,8 @@ description:
   - One host per customer tenant of the partner, listed from Partner Center or from GDAP (Microsoft Graph
     C(delegatedAdminCustomers)), every page followed. The same list as M(csp.exchange.partner_customer_info).
   - Host names are the customer's default domain by default (see O(hostname)); a name two customers would
-    share gets C(_<tenant id>) appended on both, so names are unique and do not depend on listing order.
+    share gets C(_<tenant id>) appended on both, so names are unique and depend neither on listing order nor
+    on O(include) and O(exclude).
   - Host variables C(tenant_id), C(customer_name), C(default_domain) (null with O(source=gdap)) and
     C(relationship).
   - Every host is in the group C(customers), which sets C(ansible_connection=local) and
@@ -43,8 +44,8 @@ options:
     description:
       - What names the hosts.
       - V(default_domain) uses the default domain, or the sanitised name where the source gives no domain (GDAP).
-      - V(name) uses the company name in lower-case, with each run of other characters than ASCII letters and
-        digits turned into C(-) (C(Tailspin Toys) becomes C(tailspin-toys)).
+      - V(name) uses the company name in lower-case without accents, with each run of other characters than
+        ASCII letters and digits turned into C(-) (C(Tailspin Toys) becomes C(tailspin-toys)).
       - V(tenant_id) uses the tenant GUID, which survives renames.
       - A customer lacking the chosen value is named by its tenant id.
     type: str
@@ -64,12 +65,15 @@ options:
     type: list
     elements: str
     default: []
+notes:
+  - O(partner_tenant), O(client_id), O(client_secret), O(client_certificate_path) and O(refresh_token) may be
+    Jinja templates (for example a C(lookup) of a secret store); they are templated once, before any request.
 extends_documentation_fragment:
   - constructed
   - inventory_cache
   - csp.exchange.plugin_auth
 author:
-  - csp.exchange maintainers
+  - csp.exchange maintainers (@csp-exchange)
 """
 
 EXAMPLES = r"""
@@ -161,8 +165,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                              % (type(exc).__name__, exc)))
 
     def _populate(self, customers):
-        customers = select(customers, self.get_option("include"), self.get_option("exclude"))
+        # Named before filtering, so include/exclude never change a host's name.
         names = host_names(customers, self.get_option("hostname"))
+        customers = select(customers, self.get_option("include"), self.get_option("exclude"))
         self.inventory.add_group(GROUP)
         self.inventory.set_variable(GROUP, "ansible_connection", "local")
         self.inventory.set_variable(GROUP, "ansible_python_interpreter", trust_as_template("{{ ansible_playbook_python }}"))

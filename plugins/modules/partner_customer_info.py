@@ -34,6 +34,8 @@ options:
     default: 100
 extends_documentation_fragment:
   - csp.exchange.auth
+  - csp.exchange.attributes
+  - csp.exchange.attributes.actiongroup_auth
 attributes:
   check_mode:
     support: full
@@ -45,7 +47,7 @@ attributes:
 notes:
   - The module never changes anything.
 author:
-  - csp.exchange maintainers
+  - csp.exchange maintainers (@csp-exchange)
 """
 
 EXAMPLES = r"""

@@ -20,6 +20,7 @@ from ansible_collections.csp.exchange.plugins.module_utils.transport import HAS_
 
 __metaclass__ = type
 
+# What PartnerConnection reads: the plugin_auth fragment's options.
 OPTIONS = ("partner_tenant", "client_id", "client_secret", "client_certificate_path", "refresh_token", "auth_mode",
            "cloud", "endpoints", "ca_path", "validate_certs", "timeout", "max_retries")
 
@@ -46,7 +47,7 @@ class PartnerConnection:
         for lib, present in (("requests", HAS_REQUESTS), ("msal", HAS_MSAL)):
             if not present:
                 raise AnsibleError(missing_required_lib(lib) + " It is needed on the Ansible controller.")
-        p = dict((name, options.get(name)) for name in OPTIONS)
+        p = options
         self.partner_tenant = validate_tenant(p["partner_tenant"], "partner_tenant")
         if p["timeout"] <= 0:
             raise InvalidInputError("timeout must be a positive number of seconds, got %s." % p["timeout"])

@@ -5,6 +5,7 @@ from __future__ import absolute_import, division, print_function
 
 import fnmatch
 import re
+import unicodedata
 
 __metaclass__ = type
 
@@ -24,8 +25,9 @@ def select(customers, include=None, exclude=None):
 
 
 def sanitise(name):
-    """A company name as a host name: lower-case ASCII letters and digits joined by ``-``."""
-    return _UNSAFE.sub("-", (name or "").lower()).strip("-")
+    """A company name as a host name: lower-case ASCII letters and digits joined by ``-`` (accents dropped)."""
+    ascii_name = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode("ascii")
+    return _UNSAFE.sub("-", ascii_name.lower()).strip("-")
 
 
 def preferred_name(customer, source):
