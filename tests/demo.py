@@ -1,8 +1,10 @@
 """The README's first command: the main job on the sandbox, as a partner would run it.
 
-Starts the M365 partner sandbox, installs the collection with ansible-galaxy, writes an inventory of the
-sandbox's customer tenants and runs ``playbooks/demo.yml`` twice: the first run consents and changes a
-mailbox in each tenant, the second shows that nothing is left to change.
+Starts the M365 partner sandbox, installs the collection with ansible-galaxy, and over the inventory in
+``examples/inventory`` (customers listed from Partner Center by the csp.exchange.partner_customers plugin):
+ensures Exchange.Manage consent, applies the baseline, runs it again (nothing left to change), checks for
+drift (none), changes a setting behind the collection's back in one tenant, and shows the drift check
+catching it.
 """
 import json
 import os
@@ -12,42 +14,63 @@ import tempfile
 from tests import harness
 from tests.sandbox.launch import launch
 
+INVENTORY = os.path.join(harness.ROOT, "examples", "inventory")
+PLAYBOOKS = os.path.join(harness.ROOT, "playbooks")
 
-def recap(run):
-    lines = [line for line in run.stdout.splitlines() if " : ok=" in line]
-    return "\n".join("    " + line.strip() for line in lines)
+
+def step(title, run, interesting=()):
+    print("\n== %s (exit %d)" % (title, run.rc))
+    for entry in run.results:
+        if any(entry["task"].endswith(name) for name in interesting) and entry["status"] != "skipped":
+            result = entry["result"]
+            changed = [r.get("changes", []) for r in result.get("results", [result])]
+            print("    %-18s %-50s changed=%-5s objects changed=%d" % (
+                entry["host"], entry["task"].split(" : ")[-1], result.get("changed"), sum(len(c) for c in changed)))
+    for line in run.stdout.splitlines():
+        if " : ok=" in line or line.startswith("fatal") or '"msg"' in line:
+            print("    " + line.strip())
 
 
 def main() -> int:
     work = tempfile.mkdtemp(prefix="csp-exchange-demo-")
     sandbox = launch(os.path.join(work, "sandbox"))
     try:
-        print("Sandbox listening at %s (state in %s)" % (sandbox.url, sandbox.state_dir))
+        print("Sandbox listening at %s (state and CA in %s)" % (sandbox.url, sandbox.state_dir))
         collections = harness.install_collection(work)
         print("Collection csp.exchange built and installed into %s" % collections)
-        tenants = json.loads(sandbox.env["CSP_TENANTS"])
-        names = [t["displayName"].lower().replace(" ", "_") for t in _tenant_info(sandbox)]
-        inventory = harness.write_inventory(os.path.join(work, "inventory.ini"), dict(zip(names, tenants)))
         env = harness.playbook_env(collections, sandbox.env)
-        playbook = os.path.join(harness.ROOT, "playbooks", "demo.yml")
-        for attempt in ("first run: consent and a mailbox change", "second run: nothing left to change"):
-            run = harness.run_playbook(playbook, env, inventory=inventory)
-            print("\n== %s (exit %d)" % (attempt, run.rc))
-            for entry in run.results:
-                if entry["task"] in ("Ensure the partner app holds Exchange.Manage", "Set its quotas"):
-                    print("    %-14s %-46s changed=%s" % (entry["host"], entry["task"], entry["result"].get("changed")))
-            print(recap(run))
+        reports = os.path.join(work, "reports")
+
+        def play(name, **kwargs):
+            return harness.run_playbook(os.path.join(PLAYBOOKS, name), env, inventory=INVENTORY, forks=10, **kwargs)
+
+        runs = [("consent", play("consent.yml"), ["Ensure the partner app holds the delegated scopes"]),
+                ("baseline", play("baseline.yml"), ["Ensure Exchange settings"]),
+                ("baseline again: nothing left to change", play("baseline.yml"), ["Ensure Exchange settings"]),
+                ("drift check on the converged tenants", play("drift.yml", extra_vars={"drift_report_dir": reports}),
+                 ["Write JSON and JUnit reports"])]
+        for title, run, tasks in runs:
+            step(title, run, tasks)
             if run.rc != 0:
-                print(run.stdout[-4000:], run.stderr[-4000:], sep="\n")
-                return run.rc
-        return 0
+                print(run.stdout[-3000:], run.stderr[-3000:], sep="\n")
+                return 1
+
+        tenant = sandbox.sandbox.store.tenants["22222222-2222-2222-2222-222222222222"]
+        with sandbox.sandbox.store.lock:
+            tenant.exchange.invoke("Set-CASMailbox", {"Identity": "admin", "IMAPEnabled": True}, now=sandbox.sandbox.now())
+        print("\n-- Behind the collection's back: IMAP re-enabled on admin@contoso.com")
+        drift = play("drift.yml", extra_vars={"drift_report_dir": reports})
+        step("drift check after the change (a non-zero exit is the expected result)", drift)
+        with open(os.path.join(reports, "drift.json")) as handle:
+            report = json.load(handle)
+        for case in report["cases"]:
+            for d in case["drift"]:
+                print("    drift: %s %s %s: %s is %s, baseline wants %s" % (
+                    case["tenant"], case["object"], d["identity"], d["property"], d["current"], d["desired"]))
+        print("    reports: %s/drift.json, %s/drift.xml" % (reports, reports))
+        return 0 if drift.rc != 0 and report["drifted"] == 1 else 1
     finally:
         sandbox.stop()
-
-
-def _tenant_info(sandbox):
-    store = sandbox.sandbox.store
-    return [{"displayName": t.display_name} for t in store.tenants.values()]
 
 
 if __name__ == "__main__":
