@@ -15,7 +15,7 @@ _ADVICE = {
     50173: "the partner refresh token was revoked (password change or session revocation); sign in again and store "
            "the new refresh token",
     65001: "the partner app is not consented in this customer tenant for the requested resource; run "
-           "csp.exchange.exo_consent (method partner_center) for this tenant",
+           "csp.exchange.exo_consent (or playbooks/consent.yml) for this tenant",
     50020: "the partner user has no access to this customer tenant; check the GDAP relationship and its security "
            "group mapping",
     50177: "the partner user has no access to this customer tenant; check the GDAP relationship and its security "
