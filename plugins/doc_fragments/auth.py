@@ -96,6 +96,13 @@ options:
         provably did not reach the service.
     type: int
     default: 10
+  token_cache:
+    description:
+      - A file in which access tokens are shared between the tasks of a run, so each tenant's token is redeemed
+        once instead of once per task. Opt-in, because the file holds live access tokens (never refresh tokens or
+        secrets); it is created mode 0600 and refused when other users can read it.
+      - Falls back to E(CSP_TOKEN_CACHE).
+    type: path
 requirements:
   - python >= 3.9
   - msal >= 1.24

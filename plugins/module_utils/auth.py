@@ -18,6 +18,7 @@ import traceback
 
 from . import aadsts
 from .errors import AuthError, InvalidInputError
+from .token_cache import cache_key
 
 try:
     import msal
@@ -118,7 +119,7 @@ class TokenProvider:
     """Acquires and memoises tokens per (service, tenant) for one module run."""
 
     def __init__(self, endpoints, transport, client_id=None, client_secret=None, certificate_path=None,
-                 refresh_token=None, access_token=None, auth_mode="auto", redactor=None):
+                 refresh_token=None, access_token=None, auth_mode="auto", redactor=None, cache=None):
         self.endpoints = endpoints
         self.transport = transport
         self.client_id = client_id
@@ -135,6 +136,7 @@ class TokenProvider:
         self._apps = {}
         self._http_cache = {}
         self._memo = {}
+        self.cache = cache          # optional TokenCache shared by the tasks of a run
 
     def check(self):
         """Fail early, before any request, when the options cannot produce a token."""
@@ -178,9 +180,25 @@ class TokenProvider:
         cached = self._memo.get(key)
         if cached is not None and cached.fresh and not force_refresh:
             return cached
-        token = self._acquire(service, tenant, force_refresh)
+        disk_key = self._disk_key(service, tenant)
+        entry = self.cache.get(disk_key, EXPIRY_MARGIN) if self.cache and not force_refresh else None
+        if entry:
+            token = AccessToken(entry["token"], entry["expires_on"], entry.get("tenant_id"), entry.get("scopes"))
+        else:
+            token = self._acquire(service, tenant, force_refresh)
+            if self.cache:
+                self.cache.put(disk_key, dict(token=token.token, expires_on=token.expires_on,
+                                              tenant_id=token.tenant_id, scopes=token.scopes))
+        if self.redactor:
+            self.redactor.add(token.token)
         self._memo[key] = token
         return token
+
+    def _disk_key(self, service, tenant):
+        # The credential is part of the key (hashed), so another app or refresh token never gets this token.
+        credential = self.refresh_token if self.mode == "delegated" else (self._secret or self._certificate_path)
+        return self.cache and cache_key(self.endpoints.base["login"], self.endpoints.cloud, self.client_id,
+                                        self.mode, credential, service, tenant.lower())
 
     def bearer(self, service, tenant):
         """A callable for Transport.request(auth=...)."""
@@ -212,8 +230,6 @@ class TokenProvider:
             self.rotated_refresh_token = rotated
             if self.redactor:
                 self.redactor.add(rotated)
-        if self.redactor:
-            self.redactor.add(result["access_token"])
         token = AccessToken.from_jwt(result["access_token"])
         if not token.expires_on:
             token.expires_on = int(time.time() + int(result.get("expires_in", 3599)))

@@ -21,6 +21,7 @@ from .partner_center import PartnerCenterClient
 from .redact import Redactor
 from .retry import RetryPolicy
 from .tenant import is_guid, validate_tenant
+from .token_cache import TokenCache
 from .transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, Transport
 
 __metaclass__ = type
@@ -41,6 +42,7 @@ AUTH_ARGSPEC = dict(
     validate_certs=dict(type="bool", default=True),
     timeout=dict(type="int", default=60),
     max_retries=dict(type="int", default=10),
+    token_cache=dict(type="path", fallback=(env_fallback, ["CSP_TOKEN_CACHE"])),
 )
 
 
@@ -104,7 +106,8 @@ class CspModule:
             self._tokens = TokenProvider(
                 self._endpoints, self.transport, client_id=p["client_id"], client_secret=p["client_secret"],
                 certificate_path=p["client_certificate_path"], refresh_token=p["refresh_token"],
-                access_token=p["access_token"], auth_mode=p["auth_mode"], redactor=self.redactor)
+                access_token=p["access_token"], auth_mode=p["auth_mode"], redactor=self.redactor,
+                cache=TokenCache(p["token_cache"]) if p["token_cache"] and not p["access_token"] else None)
         return self._tokens
 
     # -- clients --------------------------------------------------------------------------------------
@@ -155,6 +158,8 @@ class CspModule:
 
     def exit(self, **result):
         result.setdefault("changed", False)
+        if self._transport is not None:
+            result["http_stats"] = dict(self._transport.stats, waited_seconds=round(self._transport.stats["waited_seconds"], 3))
         self.module.exit_json(**self.redactor.data(result))
 
     def fail(self, msg, **details):
