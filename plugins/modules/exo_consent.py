@@ -52,6 +52,9 @@ options:
     description:
       - Other resource grants to keep when a Partner Center consent is re-created. When omitted, they are read from
         the customer tenant through Graph.
+      - For a customer where the app is not installed yet nothing can be read, so list the Graph grants the app needs
+        there (for example C(DelegatedPermissionGrant.ReadWrite.All) on C(00000003-0000-0000-c000-000000000000));
+        otherwise only the O(resource_app_id) grant is created.
     type: list
     elements: dict
     suboptions:
@@ -71,6 +74,8 @@ options:
     default: csp.exchange
 extends_documentation_fragment:
   - csp.exchange.auth
+  - csp.exchange.attributes
+  - csp.exchange.attributes.actiongroup_auth
 attributes:
   check_mode:
     support: full
@@ -81,7 +86,7 @@ attributes:
   platform:
     platforms: all
 author:
-  - csp.exchange maintainers
+  - csp.exchange maintainers (@csp-exchange)
 """
 
 EXAMPLES = r"""
