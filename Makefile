@@ -18,9 +18,58 @@ demo: venv
 
 test: venv
 	$(BIN)/python -m pytest -q tests/unit tests/sandbox_tests tests/integration
+	$(MAKE) checks
 
 sandbox: venv
 	$(BIN)/python -m tests.sandbox serve --port 0 --state-dir .cache/sandbox
 
+# Benchmarks against the critical path, Ansible's own overhead and a uri loop (bench/README.md).
+# BENCH_ARGS, e.g. "--quick" or "--latency-ms 300"; results in bench/results/.
+.PHONY: bench
+$(VENV)/.bench-installed: $(VENV)/.installed bench/requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
+bench: venv $(VENV)/.bench-installed
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .cache tests/output
+
+# Release gates (`make checks`, also run by `make test`). Each runs on a scratch copy of the collection laid out
+# as ansible_collections/csp/exchange (scripts/collection-tree: tracked plus untracked-not-ignored files).
+# Tools come from tests/requirements-checks.txt, installed into the same .venv.
+.PHONY: checks-venv checks sanity lint docs docs-check changelog changelog-check build-smoke ee
+CHECKS_ENV := PATH="$(CURDIR)/$(BIN):$$PATH"
+
+checks-venv: $(VENV)/.checks-installed
+
+$(VENV)/.checks-installed: $(VENV)/.installed tests/requirements-checks.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r tests/requirements-checks.txt
+	touch $@
+
+checks: sanity lint docs-check changelog-check build-smoke ee
+
+sanity: venv
+	$(CHECKS_ENV) scripts/sanity
+
+lint: checks-venv
+	$(CHECKS_ENV) scripts/lint
+
+docs: checks-venv
+	$(CHECKS_ENV) scripts/docs
+
+docs-check: checks-venv
+	$(CHECKS_ENV) scripts/docs --check
+
+changelog: checks-venv
+	$(CHECKS_ENV) scripts/changelog
+
+changelog-check: checks-venv
+	$(CHECKS_ENV) scripts/changelog --check
+
+build-smoke: venv
+	$(CHECKS_ENV) PYTHON="$(PYTHON)" scripts/build-smoke
+
+ee: checks-venv
+	$(CHECKS_ENV) scripts/ee

@@ -81,6 +81,7 @@ EXAMPLES = r"""
 plugin: csp.exchange.partner_customers
 partner_tenant: northwindpartners.onmicrosoft.com
 
+---
 # gdap.partner_customers.yml -- GDAP customers except test tenants, grouped by relationship
 plugin: csp.exchange.partner_customers
 source: gdap
@@ -94,6 +95,7 @@ groups:
 compose:
   tenant: tenant_id
 
+---
 # cached.partner_customers.yml -- list Partner Center at most once an hour
 plugin: csp.exchange.partner_customers
 include: ["*.com"]

@@ -20,13 +20,24 @@ from . import aadsts
 from .errors import AuthError, InvalidInputError
 from .token_cache import cache_key
 
+# msal is imported on first use: a task whose token comes from the token cache (or access_token) never needs it,
+# and importing it costs a noticeable share of a short module run.
+msal = None
 try:
-    import msal
-    HAS_MSAL = True
-    MSAL_IMPORT_ERROR = None
-except ImportError:
+    from importlib.util import find_spec
+    HAS_MSAL = find_spec("msal") is not None
+    MSAL_IMPORT_ERROR = None if HAS_MSAL else "ImportError: No module named 'msal'"
+except ImportError:   # pragma: no cover - Python 2 has no importlib.util
     HAS_MSAL = False
     MSAL_IMPORT_ERROR = traceback.format_exc()
+
+
+def _load_msal():
+    global msal   # pylint: disable=global-statement
+    if msal is None:
+        import msal as loaded   # pylint: disable=import-outside-toplevel
+        msal = loaded
+    return msal
 
 __metaclass__ = type
 
@@ -77,24 +88,52 @@ class _MsalResponse:
             raise RuntimeError("HTTP %s from the identity platform" % self.status_code)
 
 
+class _LocalResponse(_MsalResponse):
+    """A 200 JSON answer made without a request."""
+
+    def __init__(self, document):  # pylint: disable=super-init-not-called
+        self.status_code = 200
+        self.text = json.dumps(document)
+        self.headers = {"Content-Type": "application/json"}
+
+
 class MsalHttpClient:
     """Hands msal's token and discovery calls to our Transport (TLS trust, retries on 429/5xx)."""
 
-    def __init__(self, transport):
+    def __init__(self, transport, tenant=None, login=None):
         self.transport = transport
+        self.login = login      # the login base URL: its tenant discovery documents are answered locally
+        # Failures name the tenant whose token was being requested.
+        self.what = "the identity platform request" + (" for tenant %s" % tenant if tenant else "")
 
     def _call(self, method, url, params=None, data=None, headers=None):
         if params:
             from urllib.parse import urlencode
             url = "%s%s%s" % (url, "&" if "?" in url else "?", urlencode(params))
-        return _MsalResponse(self.transport.request(method, url, headers=headers, data=data,
-                                                    what="the identity platform request"))
+        return _MsalResponse(self.transport.request(method, url, headers=headers, data=data, what=self.what))
 
     def post(self, url, params=None, data=None, headers=None, **kwargs):
         return self._call("POST", url, params, data, headers)
 
     def get(self, url, params=None, headers=None, **kwargs):
-        return self._call("GET", url, params, None, headers)
+        known = None if params else self._tenant_discovery(url)
+        return known if known is not None else self._call("GET", url, params, None, headers)
+
+    def _tenant_discovery(self, url):
+        """msal fetches ``{login}/{tenant}/v2.0/.well-known/openid-configuration`` before the first token of every
+        tenant: one more round trip per tenant and task. Entra's endpoints are the same template for every tenant
+        and cloud, so answer it here (MSAL.NET does the same); an unknown tenant then fails at the token endpoint
+        with AADSTS90002 instead."""
+        suffix = "/v2.0/.well-known/openid-configuration"
+        if not self.login or not url.startswith(self.login + "/") or not url.endswith(suffix):
+            return None
+        authority = url[:-len(suffix)]
+        if not authority[len(self.login) + 1:] or "/" in authority[len(self.login) + 1:]:
+            return None
+        return _LocalResponse({"authorization_endpoint": authority + "/oauth2/v2.0/authorize",
+                               "token_endpoint": authority + "/oauth2/v2.0/token",
+                               "device_authorization_endpoint": authority + "/oauth2/v2.0/devicecode",
+                               "issuer": authority + "/v2.0"})
 
     def close(self):
         pass
@@ -161,9 +200,11 @@ class TokenProvider:
     def _app(self, tenant):
         authority = self.endpoints.authority(tenant)
         if authority not in self._apps:
+            _load_msal()
             self._apps[authority] = msal.ConfidentialClientApplication(
                 self.client_id, client_credential=self._client_credential(), authority=authority,
-                http_client=MsalHttpClient(self.transport), http_cache=self._http_cache,
+                http_client=MsalHttpClient(self.transport, tenant, login=self.endpoints.base["login"]),
+                http_cache=self._http_cache,
                 # Sovereign and overridden hosts must be used as given, with no call to the global cloud.
                 instance_discovery=False, token_cache=msal.TokenCache())
         return self._apps[authority]
@@ -206,6 +247,7 @@ class TokenProvider:
 
     def _acquire(self, service, tenant, force_refresh):
         scopes = [self.endpoints.scope(service)]
+        _load_msal()
         if force_refresh:
             self._apps.pop(self.endpoints.authority(tenant), None)   # a fresh cache: no stale token comes back
         try:

@@ -20,6 +20,7 @@ MAX_PAGE_SIZE = 1000
 MAX_BATCH = 10
 PAGING_WARNING = "There are more results available than are currently displayed"
 NO_CHANGE_WARNING = "completed successfully but no settings of"
+RETRIED_MARK = "@csp.maybe_applied_before"      # set on a decoded answer that followed a possibly executed attempt
 
 
 def strip_annotations(row):
@@ -70,7 +71,17 @@ class ExchangeClient:
                                           what=what)
         if response.status >= 400:
             raise self._error(response.status, response.body, cmdlet)
-        return response.json() or {}
+        doc = response.json() or {}
+        if response.maybe_applied_before and isinstance(doc, dict):
+            doc[RETRIED_MARK] = True
+        return doc
+
+    def _outcome_unknown(self, cmdlet, reason):
+        noun = cmdlet.split("-", 1)[-1]
+        return OutcomeUnknownError(
+            "%s in tenant %s may or may not have been applied (%s), so it was not resent; check with Get-%s in "
+            "tenant %s before running it again." % (cmdlet, self.token_tenant, reason, noun, self.token_tenant),
+            tenant=self.token_tenant, cmdlet=cmdlet)
 
     def _error(self, status, body, cmdlet):
         info = parse_error(status, body)
@@ -99,10 +110,10 @@ class ExchangeClient:
             try:
                 doc = self._post(url, body, headers, cmdlet, idempotent)
             except OutcomeUnknownError as exc:
-                raise OutcomeUnknownError("%s Check the result with the matching Get- cmdlet before running it again."
-                                          % exc.message, tenant=self.token_tenant, cmdlet=cmdlet)
+                raise self._outcome_unknown(cmdlet, getattr(exc, "reason", exc.message))
             rows = [strip_annotations(r) for r in (doc.get("value") or [])]
-            warnings = [w for w in (doc.get("@adminapi.warnings") or []) if PAGING_WARNING not in w]
+            warnings = [w for w in (doc.get("@adminapi.warnings") or []) if PAGING_WARNING not in w
+                        and not (doc.get(RETRIED_MARK) and NO_CHANGE_WARNING in w)]
             returned += len(rows)
             yield rows, warnings
             next_link = doc.get("@odata.nextLink")
@@ -133,15 +144,18 @@ class ExchangeClient:
             doc = self._post(self._url("$batch"), body, headers, "$batch", chunk_idempotent)
             answered = dict((str(item.get("id")), item) for item in doc.get("responses") or [])
             for i, (cmdlet, params) in enumerate(chunk):
-                outcomes[start + i] = self._batch_item(answered.get(str(i)), cmdlet, params, anchor, select)
+                outcomes[start + i] = self._batch_item(answered.get(str(i)), cmdlet, params, anchor, select,
+                                                       retried=doc.get(RETRIED_MARK))
         return outcomes
 
-    def _batch_item(self, item, cmdlet, params, anchor, select):
+    def _batch_item(self, item, cmdlet, params, anchor, select, retried=False):
         status = (item or {}).get("status")
         item_body = (item or {}).get("body") or {}
         if status == 200:
             rows = [strip_annotations(r) for r in (item_body.get("value") or [])]
-            return ExchangeResult(rows, list(item_body.get("@adminapi.warnings") or []))
+            # After a lost answer, "no settings modified" may only mean the first attempt already applied it.
+            return ExchangeResult(rows, [w for w in item_body.get("@adminapi.warnings") or []
+                                         if not (retried and NO_CHANGE_WARNING in w)])
         raw = item_body if isinstance(item_body, bytes) else json.dumps(item_body).encode("utf-8")
         info = parse_error(status or 0, raw)
         throttled = status == 429 or "concurrent requests" in (info.text or "")
@@ -149,11 +163,12 @@ class ExchangeClient:
         if not (throttled or ambiguous):
             return self._error(status, raw, cmdlet)
         if ambiguous and not throttled and not is_idempotent(cmdlet, params):
-            return OutcomeUnknownError("%s in tenant %s may or may not have been applied (batch item answered %s); "
-                                       "check with the matching Get- cmdlet before running it again."
-                                       % (cmdlet, self.token_tenant, status or "nothing"))
+            return self._outcome_unknown(cmdlet, "the batch item answered %s" % (status or "nothing"))
         try:
-            return self.invoke(cmdlet, params, select=select, anchor=anchor)
+            result = self.invoke(cmdlet, params, select=select, anchor=anchor)
+            if ambiguous:       # the failed item may have been applied before the retry found nothing to change
+                result.warnings = [w for w in result.warnings if NO_CHANGE_WARNING not in w]
+            return result
         except (ServiceError, OutcomeUnknownError) as exc:
             return exc
 

@@ -69,6 +69,8 @@ def parse_timespan(value, int_unit=86400):
     if isinstance(value, bool):
         raise NormalizeError("a time span cannot be a boolean")
     if isinstance(value, (int, float)):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise NormalizeError("%r is not a time span such as 30.00:00:00 or a number of days" % value)
         return int(value * int_unit)
     text = str(value).strip()
     if text.lower() == UNLIMITED:
@@ -192,6 +194,8 @@ def normalize(kind, value):
             number = float(text)
         except ValueError:
             raise NormalizeError("%r is not a number" % value)
+        if number != number or number in (float("inf"), float("-inf")):
+            raise NormalizeError("%r is not a finite number" % value)
         return int(number) if number == int(number) else number
     return str(value).strip().lower()               # Exchange compares names and enums case-insensitively
 

@@ -32,8 +32,7 @@ class PartnerCenterClient:
         """Yield every customer, following ``links.next`` with its ``MS-ContinuationToken`` header."""
         status, page = self.call("GET", "customers?size=%d" % page_size, ok=(200,))
         while True:
-            for item in (page or {}).get("items") or []:
-                yield item
+            yield from (page or {}).get("items") or []
             link = ((page or {}).get("links") or {}).get("next")
             if not link:
                 return

@@ -7,6 +7,7 @@ Kept free of HTTP objects so each decision is unit-tested on plain values.
 from __future__ import absolute_import, division, print_function
 
 import email.utils
+import math
 import random
 import time
 
@@ -78,7 +79,7 @@ def parse_retry_after(value, now=None):
         if parsed is None:
             return None
         seconds = email.utils.mktime_tz(parsed) - (time.time() if now is None else now)
-    if seconds != seconds or seconds in (float("inf"), float("-inf")):   # NaN / inf
+    if math.isnan(seconds) or math.isinf(seconds):
         return None
     return max(0.0, seconds)
 

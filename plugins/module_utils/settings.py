@@ -8,6 +8,7 @@ reported without stopping the others.
 """
 from __future__ import absolute_import, division, print_function
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 from .errors import CspError, InvalidInputError
@@ -16,6 +17,7 @@ from .normalize import NormalizeError, kind_of, normalize, same, to_set_value
 __metaclass__ = type
 
 LIST_OPERATIONS = ("set", "add", "remove")
+PROPERTY_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*\Z")
 # Identity lists up to this size are read object by object in $batch requests; longer ones by one bulk read.
 IDENTITY_BATCH_LIMIT = 50
 IDENTITY_FIELDS = ("Identity", "Guid", "ExchangeGuid", "Alias", "PrimarySmtpAddress", "UserPrincipalName", "Name",
@@ -82,6 +84,10 @@ class Desired:
 def parse_settings(settings):
     if not settings:
         raise InvalidInputError("settings must hold at least one property and its desired value.")
+    for name in settings:
+        if not PROPERTY_NAME.match(name):
+            raise InvalidInputError("settings key %r is not a property name such as ProhibitSendQuota (letters and "
+                                    "digits only)." % name)
     return [Desired(name, value) for name, value in settings.items()]
 
 
@@ -153,8 +159,7 @@ class SettingsRun:
                 if isinstance(outcome, CspError):
                     self.failed.append(dict(identity=identity, stage="read", reason=outcome.message))
                 else:
-                    for row in outcome.rows:
-                        yield row
+                    yield from outcome.rows
             return
         parameters = {"Filter": self.filter} if self.filter else {}
         wanted = set(i.lower() for i in self.identities or [])

@@ -8,6 +8,7 @@ twice. Service clients decide what a final answer means; this file decides wheth
 from __future__ import absolute_import, division, print_function
 
 import json
+import re
 import ssl
 import time
 import traceback
@@ -40,6 +41,9 @@ class HttpResponse:
         self.headers = headers
         self.body = body
         self.url = url
+        # True when an earlier attempt of this call may have been executed (lost answer, 5xx after sending):
+        # a "nothing changed" answer may then only mean that the earlier attempt already applied the change.
+        self.maybe_applied_before = False
 
     def json(self):
         """Decoded JSON body, or None when the body is empty or not JSON."""
@@ -94,6 +98,7 @@ class Transport:
 
     def __init__(self, ca_path=None, validate_certs=True, timeout=60, retry_policy=None, sleep=time.sleep):
         self.timeout = timeout
+        self.ca_path = ca_path
         self.policy = retry_policy or RetryPolicy()
         self.sleep = sleep
         self.stats = {"requests": 0, "retries": 0, "waited_seconds": 0.0, "token_refreshes": 0}
@@ -143,7 +148,8 @@ class Transport:
         headers["client-request-id"] = str(uuid.uuid4())
         retries = 0
         waited = 0.0
-        refreshed = force_refresh = False
+        refreshed = force_refresh = maybe_applied = False
+        what = what[0].upper() + what[1:]
         while True:
             if auth is not None:
                 headers["Authorization"] = "Bearer %s" % auth(force_refresh)
@@ -152,13 +158,16 @@ class Transport:
             try:
                 response = self.send_once(method, url, headers, body, data)
             except requests.exceptions.SSLError as exc:
-                raise TransportError("TLS verification failed for %s: %s. Check ca_path (or the proxy's CA); "
-                                     "validate_certs: false is for tests only." % (_host(url), _first_line(exc)))
+                raise TransportError("TLS verification failed for %s: %s, so %s was not sent; check that ca_path "
+                                     "(%s) holds the CA that signed the service's (or the proxy's) certificate, and "
+                                     "keep validate_certs: false for throw-away tests."
+                                     % (_host(url), _tls_reason(exc), what[0].lower() + what[1:],
+                                        self.ca_path or "not set"))
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
-                if not idempotent and not _never_sent(exc):
-                    raise OutcomeUnknownError(
-                        "%s may or may not have been applied: the connection failed after it was sent (%s)"
-                        % (what[0].upper() + what[1:], _first_line(exc)))
+                if not _never_sent(exc):
+                    if not idempotent:
+                        raise _outcome_unknown(what, "the connection failed after it was sent (%s)" % _first_line(exc))
+                    maybe_applied = True
                 last = "connection error: %s" % _first_line(exc)
             else:
                 status = response.status
@@ -171,24 +180,37 @@ class Transport:
                 transient = status in RETRYABLE_STATUS or _non_json_5xx(response) or (
                     is_transient is not None and status >= 400 and is_transient(response))
                 if not (throttled or transient):
+                    response.maybe_applied_before = maybe_applied
                     return response
-                if not throttled and not idempotent:
-                    raise OutcomeUnknownError(
-                        "%s may or may not have been applied: the service answered HTTP %s after receiving it"
-                        % (what[0].upper() + what[1:], status))
+                if not throttled:
+                    if not idempotent:
+                        raise _outcome_unknown(what, "the service answered HTTP %s after receiving it" % status)
+                    maybe_applied = True
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 last = "HTTP %s" % status
             retries += 1
             wait = self.policy.next_wait(retries, waited, retry_after)
             if wait is None:
                 raise TransportError("%s failed after %d attempts and %.1f s of waiting (last: %s); the service "
-                                     "is throttling or unavailable, try again later or raise max_retries"
-                                     % (what[0].upper() + what[1:], retries, waited, last),
+                                     "is throttling or unavailable, try again later or raise max_retries."
+                                     % (what, retries, waited, last),
                                      attempts=retries)
             self.stats["retries"] += 1
             self.stats["waited_seconds"] += wait
             waited += wait
             self.sleep(wait)
+
+
+def _outcome_unknown(what, reason):
+    exc = OutcomeUnknownError("%s may or may not have been applied: %s; check whether it took effect before running "
+                              "it again." % (what, reason))
+    exc.reason = reason
+    return exc
+
+
+def _tls_reason(exc):
+    match = re.search(r"certificate verify failed: ([^()'\"]+)", str(exc))
+    return "certificate verify failed: %s" % match.group(1).strip() if match else _first_line(exc)
 
 
 def _non_json_5xx(response):

@@ -36,16 +36,18 @@ options:
     description: Where to write the JUnit XML report.
     type: path
     required: true
+extends_documentation_fragment:
+  - csp.exchange.attributes
 attributes:
   check_mode:
     support: none
-    details: The report is the product of a check; run this task with C(check_mode: false).
+    details: "The report is the product of a check; run this task with C(check_mode: false)."
   diff_mode:
     support: none
   platform:
     platforms: all
 author:
-  - csp.exchange maintainers
+  - csp.exchange maintainers (@csp-exchange)
 """
 
 EXAMPLES = r"""

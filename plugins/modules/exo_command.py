@@ -28,7 +28,8 @@ options:
   parameters:
     description:
       - Cmdlet parameters as a dictionary of JSON values. Names are case-insensitive.
-      - Use V(null) to clear a property, and C({"@odata.type": "#Exchange.GenericHashTable", "Add": [...]})
+      - >-
+        Use V(null) to clear a property, and C({"@odata.type": "#Exchange.GenericHashTable", "Add": [...]})
         for PowerShell hashtable parameters.
     type: dict
     default: {}
@@ -49,7 +50,7 @@ options:
     default: unlimited
   page_size:
     description:
-      - Rows per page (C(Prefer: odata.maxpagesize)), 1 to 1000. Every page is still followed.
+      - "Rows per page (C(Prefer: odata.maxpagesize)), 1 to 1000. Every page is still followed."
     type: int
     default: 1000
   allow_destructive:
@@ -59,6 +60,8 @@ options:
     default: false
 extends_documentation_fragment:
   - csp.exchange.auth
+  - csp.exchange.attributes
+  - csp.exchange.attributes.actiongroup_auth
 attributes:
   check_mode:
     support: partial
@@ -68,7 +71,7 @@ attributes:
   platform:
     platforms: all
 author:
-  - csp.exchange maintainers
+  - csp.exchange maintainers (@csp-exchange)
 """
 
 EXAMPLES = r"""

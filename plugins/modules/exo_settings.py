@@ -137,8 +137,8 @@ def main_logic(module):
                       concurrency=p["concurrency"])
     changes = run.plan()
     if p["max_changes"] is not None and len(changes) > p["max_changes"]:
-        raise InvalidInputError("%d %s objects would change in tenant %s, more than max_changes (%d); nothing was "
-                                "written. Check the filter and settings, or raise max_changes."
+        raise InvalidInputError("%d %s objects would change in tenant %s, more than max_changes (%d), so nothing "
+                                "was written; check the filter and settings, or raise max_changes."
                                 % (len(changes), noun, module.tenant, p["max_changes"]))
     applied = changes if module.check_mode else run.apply(changes)
     result = dict(changed=bool(applied), matched=run.matched, changes=[c.as_dict() for c in applied],
@@ -148,7 +148,7 @@ def main_logic(module):
                               after=dict((c.identity, c.after) for c in applied))
     if run.failed:
         unread = sum(1 for f in run.failed if f["stage"] == "read")
-        module.fail("%d of %d %s objects in tenant %s could not be read or changed; the others were %s. First: %s"
+        module.fail("%d of %d %s objects in tenant %s could not be read or changed (the others were %s); first: %s"
                     % (len(run.failed), run.matched + unread, noun, module.tenant,
                        "checked" if module.check_mode else "applied", run.failed[0]["reason"]), **result)
     return result

@@ -28,6 +28,8 @@ options:
     elements: str
 extends_documentation_fragment:
   - csp.exchange.auth
+  - csp.exchange.attributes
+  - csp.exchange.attributes.actiongroup_auth
 attributes:
   check_mode:
     support: full
@@ -37,7 +39,7 @@ attributes:
   platform:
     platforms: all
 author:
-  - csp.exchange maintainers
+  - csp.exchange maintainers (@csp-exchange)
 """
 
 EXAMPLES = r"""

@@ -25,6 +25,8 @@ options:
     default: auto
 extends_documentation_fragment:
   - csp.exchange.auth
+  - csp.exchange.attributes
+  - csp.exchange.attributes.actiongroup_auth
 attributes:
   check_mode:
     support: full
@@ -34,7 +36,7 @@ attributes:
   platform:
     platforms: all
 author:
-  - csp.exchange maintainers
+  - csp.exchange maintainers (@csp-exchange)
 """
 
 EXAMPLES = r"""

@@ -74,4 +74,4 @@ def sb(sandbox_server, collections, tmp_path):
 def dump(run):
     """Text for assertion messages."""
     return "rc=%s\nSTDOUT:\n%s\nSTDERR:\n%s\nRESULTS:\n%s" % (run.rc, run.stdout[-3000:], run.stderr[-2000:],
-                                                             json.dumps(run.results, indent=1)[-3000:])
+                                                              json.dumps(run.results, indent=1)[-3000:])

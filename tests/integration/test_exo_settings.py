@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from tests import harness
 from tests.integration.conftest import CONTOSO, Harness, dump
 from tests.sandbox.launch import launch
 from tests.sandbox.seed import load_seed
@@ -16,7 +15,7 @@ SETTINGS = {
     "ForwardingSmtpAddress": "boss@fabrikam.com",  # shown as "smtp:Boss@Fabrikam.com"
     "GrantSendOnBehalfTo": [],                    # shown as null
 }
-DRIFTED = list(range(0, 1000, 10))
+DRIFTED = tuple(range(0, 1000, 10))
 
 
 @pytest.fixture(scope="module")

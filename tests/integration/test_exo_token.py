@@ -26,7 +26,7 @@ def test_delegated_token_for_a_vanity_domain_carries_the_tenant_and_scope(sb):
 
 
 def test_certificate_credential_and_other_resources(sb):
-    env = {k: v for k, v in sb.running.env.items()}
+    env = dict(sb.running.env)
     run = sb.play("""
         - name: graph token with a certificate
           csp.exchange.exo_token: {tenant: fabrikam.onmicrosoft.com, resource: graph}

@@ -130,7 +130,11 @@ class Sandbox:
         if faults.roll("failure_rate", service, tenant):
             status = faults.choice([503, 504])
             body_kind = faults.choice(["json", "html", "empty"])
-            return f"failure_{status}", stock_responses.unavailable(request, service, status, body_kind)
+            response = stock_responses.unavailable(request, service, status, body_kind)
+            hint = float(faults.setting("failure_retry_after_s", 0.0, service, tenant) or 0.0)
+            if hint > 0:
+                response.headers["retry-after"] = stock_responses.retry_after(service, hint)
+            return f"failure_{status}", response
         return None, None
 
     def _tenant_hint(self, request: Request, groups: dict) -> str:

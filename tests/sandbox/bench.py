@@ -27,7 +27,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="csp-sandbox-bench-") as state_dir:
         subprocess.run([sys.executable, "-m", "tests.sandbox", "serve", "--port", "0", "--state-dir", state_dir,
-                                  "--daemon"], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+                        "--daemon"], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
         try:
             with open(f"{state_dir}/env.json", encoding="utf-8") as handle:
                 env = json.load(handle)

@@ -7,6 +7,7 @@ from typing import Any, Dict, Optional, Tuple
 
 DEFAULTS: Dict[str, Any] = {
     "failure_rate": 0.0,            # 503/504 before the handler runs
+    "failure_retry_after_s": 0.0,   # > 0: those 503/504 carry Retry-After (as Graph's and Exchange's often do)
     "throttle_rate": 0.0,           # 429, then every request in the Retry-After window is throttled too
     "retry_after_s": 1.5,           # window length; Graph/Exchange send it fractional, identity rounds up
     "lost_response_rate": 0.0,      # handler runs, then 504 or a dropped connection

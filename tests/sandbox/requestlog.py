@@ -46,6 +46,7 @@ class RequestLog:
             "anchor": request.meta.get("anchor") or request.headers.get("x-anchormailbox"),
             "client_request_id": request.headers.get("client-request-id"),
             "grant_type": request.meta.get("grant_type"),
+            "batch_item": request.meta.get("batch_item"),     # set on the nested items of an Exchange $batch
             "fault": fault,
             "duration_ms": round(duration_s * 1000, 2),
         }

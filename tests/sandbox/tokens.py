@@ -107,7 +107,7 @@ class Tokens:
             return None
 
     def _decode(self, authorization: Optional[str]):
-        scheme, _, token = (authorization or "").partition(" ")
+        scheme, dummy, token = (authorization or "").partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise InvalidToken("no bearer token")

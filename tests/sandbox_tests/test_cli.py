@@ -17,14 +17,14 @@ ENV_KEYS = {"CSP_ENDPOINTS", "CSP_CA_PATH", "CSP_CLIENT_ID", "CSP_CLIENT_SECRET"
 
 def sandbox_cli(*args, timeout=20):
     return subprocess.run([sys.executable, "-m", "tests.sandbox", *args], cwd=REPO_ROOT, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, check=False)
 
 
 def parse_exports(text):
     env = {}
     for line in text.splitlines():
         assert line.startswith("export "), line
-        key, _, value = line[len("export "):].partition("=")
+        key, dummy, value = line[len("export "):].partition("=")
         env[key] = shlex.split(value)[0]
     return env
 
@@ -94,7 +94,7 @@ def test_foreground_serve_with_flags_and_seed(state_dir, tmp_path_factory):
                                 "--throttle-rate", "0.25", "--lost-response-rate", "0.1", "--random-seed", "9"],
                                cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        lines = [process.stdout.readline() for _ in range(len(ENV_KEYS))]
+        lines = [process.stdout.readline() for dummy in range(len(ENV_KEYS))]
         env = parse_exports("".join(lines))
         assert len(json.loads(env["CSP_TENANTS"])) == 8
         session = admin_session(env)

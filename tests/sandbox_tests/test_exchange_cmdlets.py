@@ -1,6 +1,6 @@
 """The other cmdlets on the engine: CAS, organisation config, accepted domains, audit bypass, inbox rules,
 mail contacts (with replication lag) and mailbox permissions."""
-from .exchange_org import NOW, exception_of, fails, one, org, rows, run  # noqa: F401  (org is a fixture)
+from .exchange_org import NOW, exception_of, fails, one, org, rows, run  # noqa: F401 (org is a fixture)  pylint: disable=unused-import
 
 NO_OP = "The command completed successfully but no settings of '{}' have been modified."
 

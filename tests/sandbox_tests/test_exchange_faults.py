@@ -20,7 +20,7 @@ def token(fresh_sandbox):
 def test_transient_exchange_exceptions(fresh_sandbox, token):
     fresh_sandbox.admin.set_faults(service="exchange", tenant=CONTOSO, exchange_transient_rate=1.0)
     seen = set()
-    for _ in range(12):
+    for dummy in range(12):
         response = invoke(fresh_sandbox, "Set-Mailbox", token, Identity="admin", DisplayName="Never")
         assert response.status_code in (400, 500)
         seen.add(detail_type(response))

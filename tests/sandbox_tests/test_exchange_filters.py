@@ -1,7 +1,7 @@
 """OPATH -Filter: operators, precedence, typed comparisons, and the errors for bad filters."""
 import pytest
 
-from .exchange_org import exception_of, fails, org, rows  # noqa: F401  (org is a fixture)
+from .exchange_org import exception_of, fails, org, rows  # noqa: F401 (org is a fixture)  pylint: disable=unused-import
 
 
 def aliases(org, opath, cmdlet="Get-Mailbox"):

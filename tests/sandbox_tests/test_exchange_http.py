@@ -204,7 +204,7 @@ def test_batch_items_fail_alone_under_the_failure_rate(fresh_sandbox, token):
     fresh_sandbox.admin.set_faults(service="exchange", tenant=CONTOSO, failure_rate=0.3)
     items = [_item(fresh_sandbox, str(i), "Get-OrganizationConfig") for i in range(10)]
     statuses = []
-    for _ in range(20):
+    for dummy in range(20):
         response = _batch(fresh_sandbox, items, token, Prefer="odata.continue-on-error")
         if response.status_code == 200:
             statuses = [r["status"] for r in response.json()["responses"]]

@@ -1,7 +1,7 @@
 """Get-/Set-Mailbox on the engine: identity forms, value formats, listing, validation and write semantics."""
 import pytest
 
-from .exchange_org import NOW, build, exception_of, fails, one, org, rows, run  # noqa: F401  (org is a fixture)
+from .exchange_org import NOW, build, exception_of, fails, one, org, rows, run  # noqa: F401 (org is a fixture)  pylint: disable=unused-import
 from tests.sandbox.exchange.cmdlets import MORE_RESULTS
 from tests.sandbox.exchange.engine import ExchangeTenant
 from tests.sandbox.exchange.values import ZERO_GUID
@@ -26,7 +26,7 @@ def test_missing_mailbox_is_a_404_in_format_1(org):
                              f"found on '{org.dc}'.")
     assert org.dc.endswith(".PROD.OUTLOOK.COM")
     assert body["innererror"]["internalexception"] == {"message": detail.split("|", 2)[2],
-                                                      "type": exception_of(error)}
+                                                       "type": exception_of(error)}
     assert body["innererror"]["type"] == "Microsoft.Exchange.Admin.OData.Core.ODataServiceException"
 
 
@@ -185,7 +185,7 @@ def test_email_address_changes_are_validated(org, value, exception):
 def test_grant_send_on_behalf_resolves_recipients_and_null_clears(org):
     assert one(org, "Get-Mailbox", Identity="sales")["GrantSendOnBehalfTo"] == ["asmith"]
     run(org, "Set-Mailbox", Identity="sales", GrantSendOnBehalfTo={"@odata.type": "#Exchange.GenericHashTable",
-                                                                  "Add": "jdoe@contoso.com"})
+                                                                   "Add": "jdoe@contoso.com"})
     assert one(org, "Get-Mailbox", Identity="sales")["GrantSendOnBehalfTo"] == ["asmith", "John Doe"]
     run(org, "Set-Mailbox", Identity="sales", GrantSendOnBehalfTo=None)
     assert one(org, "Get-Mailbox", Identity="sales")["GrantSendOnBehalfTo"] == []

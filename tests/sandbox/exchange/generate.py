@@ -99,5 +99,3 @@ def _forwarding_rule(rng, mailbox):
                      name="Forward to personal", forward_to=(f'"{target}" [SMTP:{target}]',),
                      description=f"If the message:\r\n\tthe message was received from anyone\r\nTake the following "
                                  f"actions:\r\n\tforward the message to '{target}'\r\n")
-
-

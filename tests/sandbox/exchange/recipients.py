@@ -57,7 +57,7 @@ def _apply_with_addresses(call, recipient, changes):
         raise errors.validation("The primary SMTP address must be specified. Specify an SMTP address with the "
                                 "prefix 'SMTP:' (in capital letters) as the primary address.")
     for address in addresses:
-        kind, _, value = address.partition(":")
+        kind, dummy, value = address.partition(":")
         holder = call.org.directory.holder(value)
         if holder is not None and holder is not recipient:
             raise errors.validation(f"The proxy address \"{address}\" is already being used by the proxy "

@@ -62,7 +62,7 @@ def _explicit_mailbox(call, org, entry, rng):
         raise ValueError(f"exchange seed: mailbox without alias: {entry}")
     primary = f"{alias}@{org.default_domain}"
     addresses = (f"SMTP:{primary}",) + (() if org.default_domain == org.initial_domain
-                                       else (f"smtp:{alias}@{org.initial_domain}",))
+                                        else (f"smtp:{alias}@{org.initial_domain}",))
     mailbox = Mailbox(name=entry.get("name", alias), alias=alias, display_name=entry.get("name", alias),
                       guid=new_guid(rng), exchange_guid=new_guid(rng), external_directory_object_id=new_guid(rng),
                       user_principal_name=primary, email_addresses=addresses, dn_suffix=org.dn_suffix,

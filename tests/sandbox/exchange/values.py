@@ -29,6 +29,8 @@ def new_guid(rng) -> str:
 def at_most(value, limit) -> bool:
     """``value <= limit`` for Unlimited<T> values (Unlimited is above every number)."""
     return limit is UNLIMITED or (value is not UNLIMITED and value <= limit)
+
+
 ZERO_GUID = "00000000-0000-0000-0000-000000000000"
 
 KB, MB, GB, TB = 1024, 1024 ** 2, 1024 ** 3, 1024 ** 4

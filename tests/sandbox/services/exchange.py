@@ -139,7 +139,7 @@ def _envelope(request, segment, rows, warnings, token=None) -> dict:
 def _page_size(prefer) -> int:
     """``Prefer: odata.maxpagesize=N``, clamped to 1..1000 (the default and maximum)."""
     for preference in (prefer or "").split(","):
-        key, _, value = preference.strip().partition("=")
+        key, dummy, value = preference.strip().partition("=")
         if key.strip().lower() == "odata.maxpagesize" and value.strip().isdigit():
             return min(max(int(value), 1), MAX_PAGE_SIZE)
     return MAX_PAGE_SIZE

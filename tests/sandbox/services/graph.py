@@ -365,12 +365,12 @@ def _run_batch_item(sandbox, outer: Request, item: dict, statuses: Dict[str, int
         return {"id": item_id, "status": 424, "headers": {},
                 "body": {"error": {"code": "FailedDependency", "message": "Dependent request failed."}}}
     url = str(item.get("url", ""))
-    path, _, raw_query = url.lstrip("/").partition("?")
+    path, dummy, raw_query = url.lstrip("/").partition("?")
     if url.lower().startswith(("http:", "https:")) or path.startswith("$batch"):
         statuses[item_id] = 400
         return {"id": item_id, "status": 400, "headers": {},
                 "body": {"error": {"code": "BadRequest", "message": "Batch request urls must be relative, and not $batch."}}}
-    headers = Headers({k: v for k, v in (item.get("headers") or {}).items()})
+    headers = Headers(dict(item.get("headers") or {}))
     for name in ("authorization", "client-request-id"):
         if outer.headers.get(name) and name not in headers:
             headers[name] = outer.headers[name]

@@ -184,7 +184,7 @@ def _parse_scope(request, scope_param: str) -> Tuple[Optional[str], List[str], O
         return None, [], aadsts_error(70011, request, detail="The scope must name a resource, e.g. https://graph.microsoft.com/.default.")
     resources, names = set(), []
     for scope in requested:
-        resource, _, name = scope.rpartition("/")
+        resource, dummy, name = scope.rpartition("/")
         if not resource or not name:
             return None, [], aadsts_error(70011, request, detail=f"The scope {scope} is not valid.")
         resources.add(resource.lower())

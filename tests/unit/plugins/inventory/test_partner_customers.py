@@ -72,7 +72,7 @@ def test_verify_file_accepts_only_the_suffixes(plugin_module, tmp_path):
 
 
 def test_one_host_per_customer_in_the_customers_group(listing, tmp_path):
-    inventory, _ = parse(tmp_path, "")
+    inventory, dummy = parse(tmp_path, "")
     assert sorted(inventory.groups["customers"].hosts, key=str) == [inventory.hosts["contoso.com"],
                                                                     inventory.hosts["fabrikam.com"]]
     assert hostvars(inventory, "contoso.com")["tenant_id"] == CONTOSO["tenant_id"]
@@ -91,7 +91,7 @@ def test_gdap_source_and_page_size_reach_the_listing(listing, tmp_path):
 
 
 def test_constructed_features_and_filters(listing, tmp_path):
-    inventory, _ = parse(tmp_path, """
+    inventory, dummy = parse(tmp_path, """
 hostname: name
 exclude: ["fabrikam*"]
 compose:
@@ -110,7 +110,7 @@ groups:
 
 def test_filters_do_not_rename_hosts(listing, tmp_path):
     listing.customers = [CONTOSO, dict(FABRIKAM, name="Contoso")]
-    inventory, _ = parse(tmp_path, "hostname: name\ninclude: [contoso.com]\n")
+    inventory, dummy = parse(tmp_path, "hostname: name\ninclude: [contoso.com]\n")
     assert list(inventory.hosts) == ["contoso_" + CONTOSO["tenant_id"]]
 
 
@@ -129,11 +129,11 @@ def test_cache_is_read_without_listing_and_not_rewritten(listing, tmp_path, monk
     mtime = os.stat(str(tmp_path / "cache" / entry)).st_mtime_ns
 
     listing.customers = [CONTOSO]            # the service changed; the cache still answers
-    inventory, _ = parse(tmp_path, config)
+    inventory, dummy = parse(tmp_path, config)
     assert len(listing.calls) == 1 and sorted(inventory.hosts) == ["contoso.com", "fabrikam.com"]
     assert os.stat(str(tmp_path / "cache" / entry)).st_mtime_ns == mtime
 
-    inventory, _ = parse(tmp_path, config, cache=False)   # --flush-cache: list again and refresh the entry
+    inventory, dummy = parse(tmp_path, config, cache=False)   # --flush-cache: list again and refresh the entry
     assert len(listing.calls) == 2 and sorted(inventory.hosts) == ["contoso.com"]
     assert CONTOSO["tenant_id"] in (tmp_path / "cache" / entry).read_text()
     assert FABRIKAM["tenant_id"] not in (tmp_path / "cache" / entry).read_text()

@@ -82,7 +82,7 @@ def test_partner_center_follows_continuation_pages_and_maps_customers():
 
 def test_a_customer_repeated_across_pages_is_listed_once_and_one_without_tenant_is_dropped():
     tid = "aaaaaaaa-0000-0000-0000-000000000001"
-    client, _ = partner_center([
+    client, dummy = partner_center([
         (200, pc_page([pc_customer(tid, "Contoso", "contoso.com"), {"companyProfile": {"companyName": "Ghost"}}],
                       token="t1")),
         (200, pc_page([pc_customer(tid.upper(), "Contoso", "contoso.com")])),
@@ -112,7 +112,7 @@ def test_gdap_follows_next_links_on_the_configured_host_and_has_no_domain():
 
 
 def test_a_service_error_carries_one_readable_sentence():
-    client, _ = graph([(403, {"error": {"code": "Authorization_RequestDenied", "message": "Insufficient privileges."}})])
+    client, dummy = graph([(403, {"error": {"code": "Authorization_RequestDenied", "message": "Insufficient privileges."}})])
     with pytest.raises(ServiceError) as info:
         list_customers("gdap", graph=client)
     assert "HTTP 403" in info.value.message and "Insufficient privileges" in info.value.message

@@ -90,15 +90,16 @@ def test_non_idempotent_cmdlets_are_flagged_for_the_transport():
 
 
 def test_errors_become_one_sentence():
-    nf = {"error": {"code": "NotFound", "message": "Error executing cmdlet", "details": [{"message":
-          "Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The operation couldn't be performed because object 'nobody' couldn't be found on 'DC1'."}]}}
-    c, _ = client([(404, nf)])
+    detail = ("Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|"
+              "The operation couldn't be performed because object 'nobody' couldn't be found on 'DC1'.")
+    nf = {"error": {"code": "NotFound", "message": "Error executing cmdlet", "details": [{"message": detail}]}}
+    c, dummy = client([(404, nf)])
     with pytest.raises(NotFoundError, match=r"Exchange Online failed Get-Mailbox in tenant .* \(ManagementObjectNotFoundException\): The operation couldn't"):
         c.invoke("Get-Mailbox", {"Identity": "nobody"})
-    c, _ = client([(403, b"\x00" * 32)])
+    c, dummy = client([(403, b"\x00" * 32)])
     with pytest.raises(ServiceError, match="cmdlet does not exist or the signed-in identity lacks the Exchange role"):
         c.invoke("Get-Nothing")
-    c, _ = client([(401, {"error": {"code": "Unauthorized"}})])
+    c, dummy = client([(401, {"error": {"code": "Unauthorized"}})])
     with pytest.raises(ServiceError, match="Exchange.Manage.*exo_consent"):
         c.invoke("Get-Mailbox")
 

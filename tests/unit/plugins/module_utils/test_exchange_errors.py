@@ -25,7 +25,8 @@ def test_format_1_string_id_type_text():
 
 
 def test_format_2_empty_string_id():
-    msg = "|Microsoft.Exchange.AdminApi.CommandInvocation.AmbiguousParameterSetException|Parameter set cannot be resolved using the specified named parameters. BogusParameter"
+    msg = ("|Microsoft.Exchange.AdminApi.CommandInvocation.AmbiguousParameterSetException|"
+           "Parameter set cannot be resolved using the specified named parameters. BogusParameter")
     info = parse_error(400, body([{"message": msg}]))
     assert info.string_id is None
     assert info.short_type == "AmbiguousParameterSetException"

@@ -54,12 +54,12 @@ def test_backoff_grows_with_jitter_and_is_capped():
     assert max(delays) <= 8.0
     # jitter: two policies with different seeds disagree
     other = RetryPolicy(rng=random.Random(2))
-    assert [other.delay(3) for _ in range(3)] != [policy.delay(3) for _ in range(3)]
+    assert [other.delay(3) for dummy in range(3)] != [policy.delay(3) for dummy in range(3)]
 
 
 def test_retry_after_is_honoured_not_shortened():
     policy = RetryPolicy(rng=random.Random(0))
-    for _ in range(50):
+    for dummy in range(50):
         wait = policy.delay(1, retry_after=2.5)
         assert 2.5 <= wait <= 2.5 + 0.3
 

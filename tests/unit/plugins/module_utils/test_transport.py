@@ -87,7 +87,10 @@ def test_connect_failure_is_resent_even_for_non_idempotent_writes():
 def test_transient_exchange_exception_uses_the_hook():
     detail = {"error": {"code": "InternalServerError", "details": [
         {"message": "|Microsoft.Exchange.Data.Directory.DCOverloadedException|busy"}]}}
-    hook = lambda r: parse_error(r.status, r.body).is_transient  # noqa: E731
+
+    def hook(r):
+        return parse_error(r.status, r.body).is_transient
+
     t = Scripted([resp(500, detail), resp(200)])
     assert t.request("POST", "https://x", is_transient=hook).status == 200
     t = Scripted([resp(500, detail)])
