@@ -1,0 +1,41 @@
+"""The benchmark command works end to end: ``python -m bench --quick`` with zero latency and tiny sizes.
+
+Asserts the shape and sanity of the results, never timing thresholds (the machine may be busy)."""
+import json
+import os
+import subprocess
+import sys
+
+from tests import harness
+from bench.run import COLUMNS
+
+
+def test_bench_quick_smoke(collections, tmp_path):
+    out = tmp_path / "results"
+    proc = subprocess.run([sys.executable, "-m", "bench", "--quick", "--latency-ms", "0", "--plot-tenants", "1",
+                           "--out", str(out), "--collections", collections],
+                          cwd=harness.ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    data = json.loads((out / "results.json").read_text())
+    assert len(data["rows"]) == 6
+    for r in data["rows"]:
+        assert set(COLUMNS) <= set(r), set(COLUMNS) - set(r)
+        assert r["rc_ok"], r
+        assert r["wall_s"] > 0 and r["requests"] > 0 and r["lower_bound"] > 0 and r["modules"] > 0
+        assert 5 < r["peak_module_mb"] < 1000
+        assert r["identity_token"] >= 1
+    by_number = {}
+    for r in data["rows"]:
+        by_number.setdefault(r["scenario"].split()[0], []).append(r)
+    first, second, drift, big = by_number["1"][0], by_number["2"][0], by_number["3"][0], by_number["4"][0]
+    assert first["writes"] > 0 and first["exchange_batch_items"] >= first["exchange_batch"]
+    assert second["writes"] == 0 and drift["writes"] == 0                 # converged run and check mode write nothing
+    assert first["ratio"] >= 1.0 and second["ratio"] >= 1.0 and big["ratio"] >= 1.0   # a bound is never beaten
+    assert all(r["overhead_s"] > 0 and r["wall_ok"] is not None for r in (first, second, drift, big))
+    ours, uri = by_number["5"]
+    assert "uri" in uri["scenario"] and uri["exchange_single_write"] > 0 and ours["exchange_single_write"] == 0
+    assert data["speedup"] and data["speedup"] > 0
+    assert [p["tenants"] for p in data["plot_points"]] == [1]
+    assert data["plot"] and os.path.getsize(data["plot"]) > 1000
+    markdown = (out / "results.md").read_text()
+    assert all(c in markdown for c in COLUMNS) and "speed-up" in markdown
