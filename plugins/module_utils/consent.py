@@ -9,7 +9,6 @@ space-separated string replaced whole on PATCH, so every write sends the full de
 from __future__ import absolute_import, division, print_function
 
 from .errors import AuthError, InvalidInputError
-from .transport import HttpResponse
 
 __metaclass__ = type
 
@@ -109,8 +108,8 @@ def tenant_guid_from_discovery(transport, endpoints, domain):
     """A tenant's GUID from its OpenID configuration (no token needed): the first path segment of token_endpoint."""
     url = "%s/%s/v2.0/.well-known/openid-configuration" % (endpoints.base["login"], domain)
     response = transport.request("GET", url, what="tenant discovery for %s" % domain)
-    doc = response.json() if isinstance(response, HttpResponse) else None
-    if response.status != 200 or not doc or "token_endpoint" not in doc:
+    doc = response.json()
+    if response.status != 200 or not isinstance(doc, dict) or "token_endpoint" not in doc:
         raise InvalidInputError("The identity platform does not know tenant %s (HTTP %s); check the domain."
                                 % (domain, response.status))
     return doc["token_endpoint"].split("/")[3].lower()

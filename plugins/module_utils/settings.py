@@ -148,6 +148,8 @@ class SettingsRun:
 
     def _select(self):
         names = ["Identity", "Name"] + ([] if self.singleton else ["Guid"])
+        if self.identities and len(self.identities) > IDENTITY_BATCH_LIMIT:
+            names = list(IDENTITY_FIELDS)        # a bulk read matches the identities against every form
         return names + [d.name for d in self.desired if d.name.lower() not in set(n.lower() for n in names)]
 
     def _rows(self):

@@ -97,6 +97,7 @@ def test_long_identity_lists_use_one_bulk_read():
     wanted = ["USER%d" % i for i in range(55)] + ["nobody"]
     run = SettingsRun(client, "Mailbox", parse_settings({"ProhibitSendQuota": "1GB"}), identities=wanted)
     assert len(run.plan()) == 55 and client.batches == []
+    assert {"Alias", "PrimarySmtpAddress", "UserPrincipalName"} <= set(client.page_calls[0][2])
     assert run.failed == [{"identity": "nobody", "stage": "read", "reason": "Mailbox nobody was not found."}]
 
 
