@@ -14,22 +14,19 @@ import base64
 import json
 import re
 import time
-import traceback
+from importlib.util import find_spec
 
 from . import aadsts
 from .errors import AuthError, InvalidInputError
 from .token_cache import cache_key
 
+__metaclass__ = type
+
 # msal is imported on first use: a task whose token comes from the token cache (or access_token) never needs it,
 # and importing it costs a noticeable share of a short module run.
 msal = None
-try:
-    from importlib.util import find_spec
-    HAS_MSAL = find_spec("msal") is not None
-    MSAL_IMPORT_ERROR = None if HAS_MSAL else "ImportError: No module named 'msal'"
-except ImportError:   # pragma: no cover - Python 2 has no importlib.util
-    HAS_MSAL = False
-    MSAL_IMPORT_ERROR = traceback.format_exc()
+HAS_MSAL = find_spec("msal") is not None
+MSAL_IMPORT_ERROR = None if HAS_MSAL else "ImportError: No module named 'msal'"
 
 
 def _load_msal():
@@ -39,7 +36,6 @@ def _load_msal():
         msal = loaded
     return msal
 
-__metaclass__ = type
 
 SERVICE_LABELS = {"exchange": "an Exchange Online", "graph": "a Microsoft Graph", "partner_center": "a Partner Center"}
 # MSAL treats a token with under 5 minutes left as expired; re-acquire a little earlier than that.

@@ -8,6 +8,7 @@ per kind; the kind comes from the property (a few are known) or from the shape o
 """
 from __future__ import absolute_import, division, print_function
 
+import math
 import re
 
 __metaclass__ = type
@@ -69,7 +70,7 @@ def parse_timespan(value, int_unit=86400):
     if isinstance(value, bool):
         raise NormalizeError("a time span cannot be a boolean")
     if isinstance(value, (int, float)):
-        if value != value or value in (float("inf"), float("-inf")):
+        if math.isnan(value) or math.isinf(value):
             raise NormalizeError("%r is not a time span such as 30.00:00:00 or a number of days" % value)
         return int(value * int_unit)
     text = str(value).strip()
@@ -194,7 +195,7 @@ def normalize(kind, value):
             number = float(text)
         except ValueError:
             raise NormalizeError("%r is not a number" % value)
-        if number != number or number in (float("inf"), float("-inf")):
+        if math.isnan(number) or math.isinf(number):
             raise NormalizeError("%r is not a finite number" % value)
         return int(number) if number == int(number) else number
     return str(value).strip().lower()               # Exchange compares names and enums case-insensitively

@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 import json
 import re
 import ssl
+import threading
 import time
 import traceback
 import uuid
@@ -102,6 +103,10 @@ class Transport:
         self.policy = retry_policy or RetryPolicy()
         self.sleep = sleep
         self.stats = {"requests": 0, "retries": 0, "waited_seconds": 0.0, "token_refreshes": 0}
+        # Throttle windows per service and tenant (URL minus its last segment): when one thread is told to wait
+        # (429 + Retry-After), the others wait too instead of spending their retries inside the window.
+        self._gates = {}
+        self._gate_lock = threading.Lock()
         self.session = requests.Session()
         # Environment CA variables must not override our trust settings; proxies are re-read per request.
         self.session.trust_env = False
@@ -155,6 +160,7 @@ class Transport:
                 headers["Authorization"] = "Bearer %s" % auth(force_refresh)
                 force_refresh = False
             retry_after = None
+            self._await_gate(url)
             try:
                 response = self.send_once(method, url, headers, body, data)
             except requests.exceptions.SSLError as exc:
@@ -195,10 +201,28 @@ class Transport:
                                      "is throttling or unavailable, try again later or raise max_retries."
                                      % (what, retries, waited, last),
                                      attempts=retries)
+            if retry_after is not None:
+                self._close_gate(url, wait)
             self.stats["retries"] += 1
             self.stats["waited_seconds"] += wait
             waited += wait
             self.sleep(wait)
+
+    def _close_gate(self, url, seconds):
+        key = url.split("?")[0].rsplit("/", 1)[0]
+        with self._gate_lock:
+            until = max(self._gates.get(key, (0.0, None))[0], time.monotonic() + seconds)
+            self._gates[key] = (until, threading.get_ident())
+
+    def _await_gate(self, url):
+        """Sleep while another thread's throttle window for this service and tenant is open."""
+        key = url.split("?")[0].rsplit("/", 1)[0]
+        with self._gate_lock:
+            until, owner = self._gates.get(key, (0.0, None))
+        delay = until - time.monotonic()
+        if owner != threading.get_ident() and delay > 0:
+            self.stats["waited_seconds"] += delay
+            self.sleep(delay)
 
 
 def _outcome_unknown(what, reason):

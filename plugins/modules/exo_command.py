@@ -149,7 +149,8 @@ def validate(params):
     if not 1 <= params["page_size"] <= 1000:
         raise InvalidInputError("page_size must be between 1 and 1000, got %s." % params["page_size"])
     if cmdlet_verb(cmdlet) in DESTRUCTIVE_VERBS and not params["allow_destructive"]:
-        raise InvalidInputError("%s is destructive; set allow_destructive: true to run it." % cmdlet)
+        raise InvalidInputError("%s is destructive, so it was not sent to tenant %s; set allow_destructive: true to "
+                                "run it." % (cmdlet, params["tenant"]))
     return result_size
 
 
