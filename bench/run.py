@@ -377,7 +377,7 @@ def text_table(rows):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--latency-ms", type=float, default=100, help="added to every request (default 100)")
     parser.add_argument("--forks", type=int, default=10)
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run of every scenario and the plot")
