@@ -8,9 +8,10 @@ BIN := $(VENV)/bin
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt tests/requirements.txt
+$(VENV)/.installed: requirements.txt tests/requirements.txt bench/requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -r tests/requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -r tests/requirements.txt \
+		-r bench/requirements.txt
 	touch $@
 
 demo: venv
@@ -26,11 +27,7 @@ sandbox: venv
 # Benchmarks against the critical path, Ansible's own overhead and a uri loop (bench/README.md).
 # BENCH_ARGS, e.g. "--quick" or "--latency-ms 300"; results in bench/results/.
 .PHONY: bench
-$(VENV)/.bench-installed: $(VENV)/.installed bench/requirements.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
-	touch $@
-
-bench: venv $(VENV)/.bench-installed
+bench: venv
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:

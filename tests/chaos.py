@@ -127,8 +127,13 @@ def _run(args, work):
         started = time.monotonic()
         result = harness.run_playbook(BASELINE, env, inventory=inventory, forks=args.forks, timeout=args.timeout)
         wall = time.monotonic() - started
+        with open(os.path.join(work, "playbook.log"), "w") as handle:      # for --keep post-mortems
+            handle.write(result.stdout + result.stderr)
 
         counters = sandbox.log.counters()
+        if args.keep:
+            with open(os.path.join(work, "sandbox-log.json"), "w") as handle:
+                json.dump(sandbox.log.entries(), handle)
         sandbox.faults.update(failure_rate=0.0, throttle_rate=0.0)
         drift_after = unconverged(sandbox, rules)
         figures = collect(result, counters, wall, len(tenants), len(drift_before))

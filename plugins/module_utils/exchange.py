@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 import json
 
-from .errors import NotFoundError, OutcomeUnknownError, ServiceError
+from .errors import CspError, NotFoundError, OutcomeUnknownError, ServiceError
 from .exchange_errors import parse_error
 from .retry import is_idempotent
 
@@ -169,7 +169,7 @@ class ExchangeClient:
             if ambiguous:       # the failed item may have been applied before the retry found nothing to change
                 result.warnings = [w for w in result.warnings if NO_CHANGE_WARNING not in w]
             return result
-        except (ServiceError, OutcomeUnknownError) as exc:
+        except CspError as exc:      # retries exhausted for this object: it fails alone, the others go on
             return exc
 
     def _rebase(self, link):

@@ -139,3 +139,18 @@ def test_batch_retries_a_transient_idempotent_item_alone_but_not_a_non_idempoten
     assert t.calls[1]["url"].endswith("/InvokeCommand") and len(t.calls) == 2
     from ansible_collections.csp.exchange.plugins.module_utils.errors import OutcomeUnknownError
     assert isinstance(outcomes[1], OutcomeUnknownError)
+
+
+def test_an_item_whose_retries_run_out_fails_alone():
+    from ansible_collections.csp.exchange.plugins.module_utils.errors import TransportError
+
+    class GivesUp(FakeTransport):
+        def request(self, method, url, **kwargs):
+            if url.endswith("/InvokeCommand"):
+                raise TransportError("Set-Mailbox in tenant t failed after 11 attempts.")
+            return super().request(method, url, **kwargs)
+
+    transport = GivesUp([(200, batch_answer([503, 200]))])
+    c = ExchangeClient(transport, FakeTokens(), Endpoints("global", {"exchange": "https://127.0.0.1:9"}), TENANT)
+    outcomes = c.batch([("Set-Mailbox", {"Identity": "a", "Office": "x"}), ("Set-Mailbox", {"Identity": "b", "Office": "y"})])
+    assert isinstance(outcomes[0], TransportError) and outcomes[1].rows == []
