@@ -11,7 +11,7 @@ import json
 
 from .errors import CspError, NotFoundError, OutcomeUnknownError, ServiceError
 from .exchange_errors import parse_error
-from .retry import is_idempotent
+from .retry import is_idempotent, parse_retry_after
 
 __metaclass__ = type
 
@@ -164,6 +164,11 @@ class ExchangeClient:
             return self._error(status, raw, cmdlet)
         if ambiguous and not throttled and not is_idempotent(cmdlet, params):
             return self._outcome_unknown(cmdlet, "the batch item answered %s" % (status or "nothing"))
+        pause = parse_retry_after(next((v for k, v in ((item or {}).get("headers") or {}).items()
+                                        if k.lower() == "retry-after"), None))
+        if pause:
+            # The tenant's throttle window is open: every thread of this run waits, not only this item's retry.
+            self.transport.hold(self._url("InvokeCommand"), pause)
         try:
             result = self.invoke(cmdlet, params, select=select, anchor=anchor)
             if ambiguous:       # the failed item may have been applied before the retry found nothing to change

@@ -153,7 +153,7 @@ class Transport:
         headers = dict(headers or {})
         # One id per logical call, kept across retries, so the service's logs correlate them.
         headers["client-request-id"] = str(uuid.uuid4())
-        retries = 0
+        failures = throttles = 0
         waited = 0.0
         refreshed = force_refresh = maybe_applied = False
         what = what[0].upper() + what[1:]
@@ -162,6 +162,7 @@ class Transport:
                 headers["Authorization"] = "Bearer %s" % auth(force_refresh)
                 force_refresh = False
             retry_after = None
+            was_throttled = False
             self._await_gate(url)
             try:
                 response = self.send_once(method, url, headers, body, data)
@@ -195,22 +196,30 @@ class Transport:
                         raise _outcome_unknown(what, "the service answered HTTP %s after receiving it" % status)
                     maybe_applied = True
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                was_throttled = throttled
                 last = "HTTP %s" % status
-            retries += 1
-            wait = self.policy.next_wait(retries, waited, retry_after)
+            # A 429 is the service pacing us, not failing: three of them weigh as one failure against max_retries
+            # (the total wait still bounds them), so a busy tenant's throttling does not use up the retry budget.
+            if was_throttled:
+                throttles += 1
+            else:
+                failures += 1
+            wait = self.policy.next_wait(max(1, failures + throttles // 3), waited, retry_after)
             if wait is None:
+                attempts = failures + throttles
                 raise TransportError("%s failed after %d attempts and %.1f s of waiting (last: %s); the service "
                                      "is throttling or unavailable, try again later or raise max_retries."
-                                     % (what, retries, waited, last),
-                                     attempts=retries)
+                                     % (what, attempts, waited, last),
+                                     attempts=attempts)
             if retry_after is not None:
-                self._close_gate(url, wait)
+                self.hold(url, wait)
             self.stats["retries"] += 1
             self.stats["waited_seconds"] += wait
             waited += wait
             self.sleep(wait)
 
-    def _close_gate(self, url, seconds):
+    def hold(self, url, seconds):
+        """Open a throttle window for this service and tenant: the other threads of this run wait it out."""
         key = url.split("?")[0].rsplit("/", 1)[0]
         with self._gate_lock:
             until = max(self._gates.get(key, (0.0, None))[0], time.monotonic() + seconds)

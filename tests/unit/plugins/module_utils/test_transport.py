@@ -140,3 +140,23 @@ def test_tls_failure_is_not_retried():
     t = Scripted([requests.exceptions.SSLError("CERTIFICATE_VERIFY_FAILED")])
     with pytest.raises(TransportError, match="TLS verification failed for x.example: .*ca_path"):
         t.request("GET", "https://x.example/y")
+
+
+def test_throttling_weighs_less_than_failures_but_stays_bounded():
+    policy = RetryPolicy(max_retries=2, base_delay=0.01, max_delay=0.01, max_total_wait=60, rng=random.Random(0))
+    t = Scripted([resp(429, headers={"Retry-After": "0.01"})] * 7 + [resp(200)], retry_policy=policy)
+    assert t.request("GET", "https://x/t/InvokeCommand").status == 200        # 7 throttles count as 2 failures
+    t = Scripted([resp(429, headers={"Retry-After": "0.01"})] * 20, retry_policy=policy)
+    with pytest.raises(TransportError, match="failed after 9 attempts"):
+        t.request("GET", "https://x/t/InvokeCommand")
+
+
+def test_a_throttle_window_holds_the_other_threads():
+    t = Scripted([])
+    t.hold("https://x/adminapi/beta/t/InvokeCommand", 0.2)
+    import threading
+    waits = []
+    worker = threading.Thread(target=lambda: (t._await_gate("https://x/adminapi/beta/t/$batch"), waits.append(t.sleeps[:])))
+    worker.start()
+    worker.join()
+    assert waits and waits[0] and 0 < waits[0][0] <= 0.2
