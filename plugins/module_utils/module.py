@@ -13,10 +13,11 @@ import copy
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from .auth import HAS_MSAL, MSAL_IMPORT_ERROR, TokenProvider
-from .endpoints import CLOUDS, Endpoints
+from .endpoints import CLOUDS
 from .errors import CspError, InvalidInputError
 from .exchange import ExchangeClient
 from .graph import GraphClient
+from .options import INSECURE_WARNING, check_connection_options
 from .partner_center import PartnerCenterClient
 from .redact import Redactor
 from .retry import RetryPolicy
@@ -72,19 +73,9 @@ class CspModule:
         p = self.module.params
         if self._require_tenant:
             p["tenant"] = validate_tenant(p["tenant"])
-        if p["timeout"] <= 0:
-            raise InvalidInputError("timeout must be a positive number of seconds, got %s." % p["timeout"])
-        if p["max_retries"] < 0:
-            raise InvalidInputError("max_retries must be 0 or more, got %s." % p["max_retries"])
-        if p["client_secret"] and p["client_certificate_path"]:
-            raise InvalidInputError("Set client_secret or client_certificate_path, not both.")
-        try:
-            self._endpoints = Endpoints(p["cloud"], p["endpoints"])
-        except ValueError as exc:
-            raise InvalidInputError(str(exc) + ".")
+        self._endpoints = check_connection_options(p, p["endpoints"])
         if not p["validate_certs"]:
-            self.module.warn("validate_certs is false: TLS certificates are NOT verified, so anyone on the network "
-                             "path can read the partner's tokens. Use ca_path instead outside throw-away tests.")
+            self.module.warn(INSECURE_WARNING)
         self.tokens.check()
 
     @property

@@ -10,7 +10,7 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.csp.exchange.plugins.module_utils.auth import HAS_MSAL, TokenProvider
-from ansible_collections.csp.exchange.plugins.module_utils.endpoints import Endpoints
+from ansible_collections.csp.exchange.plugins.module_utils.options import INSECURE_WARNING, check_connection_options
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.csp.exchange.plugins.module_utils.graph import GraphClient
 from ansible_collections.csp.exchange.plugins.module_utils.partner_center import PartnerCenterClient
@@ -49,19 +49,9 @@ class PartnerConnection:
                 raise AnsibleError(missing_required_lib(lib) + " It is needed on the Ansible controller.")
         p = options
         self.partner_tenant = validate_tenant(p["partner_tenant"], "partner_tenant")
-        if p["timeout"] <= 0:
-            raise InvalidInputError("timeout must be a positive number of seconds, got %s." % p["timeout"])
-        if p["max_retries"] < 0:
-            raise InvalidInputError("max_retries must be 0 or more, got %s." % p["max_retries"])
-        if p["client_secret"] and p["client_certificate_path"]:
-            raise InvalidInputError("Set client_secret or client_certificate_path, not both.")
-        try:
-            self.endpoints = Endpoints(p["cloud"], parse_endpoints(p["endpoints"]))
-        except ValueError as exc:
-            raise InvalidInputError(str(exc) + ".")
+        self.endpoints = check_connection_options(p, parse_endpoints(p["endpoints"]))
         if not p["validate_certs"] and warn:
-            warn("validate_certs is false: TLS certificates are NOT verified, so anyone on the network path can "
-                 "read the partner's tokens. Use ca_path instead outside throw-away tests.")
+            warn(INSECURE_WARNING)
         self.transport = Transport(ca_path=p["ca_path"], validate_certs=p["validate_certs"], timeout=p["timeout"],
                                    retry_policy=RetryPolicy(max_retries=p["max_retries"]))
         self.tokens = TokenProvider(self.endpoints, self.transport, client_id=p["client_id"],
