@@ -20,7 +20,6 @@ MAX_PAGE_SIZE = 1000
 MAX_BATCH = 10
 PAGING_WARNING = "There are more results available than are currently displayed"
 NO_CHANGE_WARNING = "completed successfully but no settings of"
-RETRIED_MARK = "@csp.maybe_applied_before"      # set on a decoded answer that followed a possibly executed attempt
 
 
 def strip_annotations(row):
@@ -64,6 +63,7 @@ class ExchangeClient:
         return url + ("?$select=%s" % ",".join(select) if select else "")
 
     def _post(self, url, body, headers, cmdlet, idempotent):
+        """(decoded answer, whether an earlier attempt of this call may already have been executed)."""
         what = "%s in tenant %s" % (cmdlet, self.token_tenant)
         response = self.transport.request("POST", url, headers=headers, body=body, idempotent=idempotent,
                                           auth=self.tokens.bearer("exchange", self.token_tenant),
@@ -71,10 +71,7 @@ class ExchangeClient:
                                           what=what)
         if response.status >= 400:
             raise self._error(response.status, response.body, cmdlet)
-        doc = response.json() or {}
-        if response.maybe_applied_before and isinstance(doc, dict):
-            doc[RETRIED_MARK] = True
-        return doc
+        return response.json() or {}, response.maybe_applied_before
 
     def _outcome_unknown(self, cmdlet, reason):
         noun = cmdlet.split("-", 1)[-1]
@@ -108,12 +105,12 @@ class ExchangeClient:
         returned = 0
         while url:
             try:
-                doc = self._post(url, body, headers, cmdlet, idempotent)
+                doc, retried = self._post(url, body, headers, cmdlet, idempotent)
             except OutcomeUnknownError as exc:
                 raise self._outcome_unknown(cmdlet, getattr(exc, "reason", exc.message))
             rows = [strip_annotations(r) for r in (doc.get("value") or [])]
             warnings = [w for w in (doc.get("@adminapi.warnings") or []) if PAGING_WARNING not in w
-                        and not (doc.get(RETRIED_MARK) and NO_CHANGE_WARNING in w)]
+                        and not (retried and NO_CHANGE_WARNING in w)]
             returned += len(rows)
             yield rows, warnings
             next_link = doc.get("@odata.nextLink")
@@ -141,11 +138,11 @@ class ExchangeClient:
                                   "body": {"CmdletInput": {"CmdletName": cmdlet, "Parameters": dict(params or {})}}}
                                  for i, (cmdlet, params) in enumerate(chunk)]}
             chunk_idempotent = all(is_idempotent(c, p) for c, p in chunk)
-            doc = self._post(self._url("$batch"), body, headers, "$batch", chunk_idempotent)
+            doc, retried = self._post(self._url("$batch"), body, headers, "$batch", chunk_idempotent)
             answered = dict((str(item.get("id")), item) for item in doc.get("responses") or [])
             for i, (cmdlet, params) in enumerate(chunk):
                 outcomes[start + i] = self._batch_item(answered.get(str(i)), cmdlet, params, anchor, select,
-                                                       retried=doc.get(RETRIED_MARK))
+                                                       retried=retried)
         return outcomes
 
     def _batch_item(self, item, cmdlet, params, anchor, select, retried=False):
