@@ -106,7 +106,7 @@ options:
 requirements:
   - python >= 3.9
   - msal >= 1.24
-  - requests >= 2.25
+  - urllib3 >= 1.26
 notes:
   - "Every option except O(access_token) can be given once per play with
     C(module_defaults: {group/csp.exchange.auth: {...}})."

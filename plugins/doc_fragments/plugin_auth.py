@@ -92,5 +92,5 @@ options:
 requirements:
   - python >= 3.9
   - msal >= 1.24
-  - requests >= 2.25
+  - urllib3 >= 1.26
 """

@@ -16,14 +16,12 @@ from .auth import HAS_MSAL, MSAL_IMPORT_ERROR, TokenProvider
 from .endpoints import CLOUDS
 from .errors import CspError, InvalidInputError
 from .exchange import ExchangeClient
-from .graph import GraphClient
 from .options import INSECURE_WARNING, check_connection_options
-from .partner_center import PartnerCenterClient
 from .redact import Redactor
 from .retry import RetryPolicy
 from .tenant import is_guid, validate_tenant
 from .token_cache import TokenCache
-from .transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, Transport
+from .transport import HAS_URLLIB3, URLLIB3_IMPORT_ERROR, Transport
 
 __metaclass__ = type
 
@@ -57,8 +55,8 @@ class CspModule:
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         p = self.module.params
         self.redactor = Redactor([p["client_secret"], p["refresh_token"], p["access_token"]])
-        if not HAS_REQUESTS:
-            self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        if not HAS_URLLIB3:
+            self.module.fail_json(msg=missing_required_lib("urllib3"), exception=URLLIB3_IMPORT_ERROR)
         if not HAS_MSAL and not p["access_token"]:
             self.module.fail_json(msg=missing_required_lib("msal"), exception=MSAL_IMPORT_ERROR)
         self._require_tenant = require_tenant
@@ -107,10 +105,14 @@ class CspModule:
     def tenant(self):
         return self.module.params["tenant"]
 
+    # Graph and Partner Center clients are imported on use: most modules only talk to Exchange, and every
+    # module_utils file a module imports is compiled from source in each module process.
     def graph(self, tenant=None):
+        from .graph import GraphClient  # pylint: disable=import-outside-toplevel
         return GraphClient(self.transport, self.tokens, self._endpoints, tenant or self.tenant)
 
     def partner_center(self):
+        from .partner_center import PartnerCenterClient  # pylint: disable=import-outside-toplevel
         partner = self.module.params["partner_tenant"]
         if not partner:
             raise InvalidInputError("partner_tenant is required for Partner Center calls (or set CSP_PARTNER_TENANT).")

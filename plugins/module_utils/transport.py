@@ -8,6 +8,7 @@ twice. Service clients decide what a final answer means; this file decides wheth
 from __future__ import absolute_import, division, print_function
 
 import json
+import os
 import re
 import ssl
 import threading
@@ -18,20 +19,21 @@ import uuid
 from .errors import OutcomeUnknownError, TransportError
 from .retry import CONCURRENCY_MESSAGE, RETRYABLE_STATUS, RetryPolicy, parse_retry_after
 
+# urllib3 directly, not requests: a module process is short and importing requests on top of urllib3 cost a
+# measurable share of it (bench/README.md). msal still brings requests, but only when a token must be fetched.
 try:
-    import requests
-    from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import NewConnectionError, ConnectTimeoutError
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
+    import urllib3
+    from urllib3.exceptions import ConnectTimeoutError, DecodeError, HTTPError, NewConnectionError, ProxyError, SSLError
+    HAS_URLLIB3 = True
+    URLLIB3_IMPORT_ERROR = None
 except ImportError:
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
-    HTTPAdapter = object
+    HAS_URLLIB3 = False
+    URLLIB3_IMPORT_ERROR = traceback.format_exc()
 
 __metaclass__ = type
 
 USER_AGENT = "csp.exchange/0.1 (Ansible collection)"
+_PROXY_VARIABLES = ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY")
 
 
 class HttpResponse:
@@ -60,40 +62,44 @@ class HttpResponse:
         return self.body.decode("utf-8", "replace")
 
 
-class _TrustAdapter(HTTPAdapter):
-    """Verifies servers against the roots requests trusts by default (certifi, else the system's) plus an extra CA
-    file (``ca_path``).
+def tls_context(ca_path=None, validate_certs=True):
+    """Trust certifi's roots (else the system's) plus an extra CA file (``ca_path``), each loaded once.
 
-    An SSLContext on the adapter is immune to REQUESTS_CA_BUNDLE, which would otherwise replace
-    ``verify=`` wherever it is set (a long-standing requests behaviour).
-    """
+    Our own context, so REQUESTS_CA_BUNDLE / SSL_CERT_FILE never replace the trust the options ask for."""
+    if not validate_certs:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    try:
+        import certifi   # pylint: disable=import-outside-toplevel
+        roots = certifi.where()
+    except ImportError:
+        roots = None
+    # With a cafile the context skips the system store: one bundle parsed per process, not two.
+    context = ssl.create_default_context(cafile=roots)
+    if ca_path:
+        context.load_verify_locations(cafile=ca_path)
+    return context
 
-    def __init__(self, ca_path, **kwargs):
-        try:
-            import certifi
-            roots = certifi.where()
-        except ImportError:
-            roots = None
-        # One bundle load, not two: with a cafile the context skips the system store (parsing costs every task).
-        self._context = ssl.create_default_context(cafile=roots)
-        self._context.load_verify_locations(cafile=ca_path)
-        super(_TrustAdapter, self).__init__(**kwargs)
 
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["ssl_context"] = self._context
-        return super(_TrustAdapter, self).init_poolmanager(*args, **kwargs)
-
-    def proxy_manager_for(self, *args, **kwargs):
-        kwargs["ssl_context"] = self._context
-        return super(_TrustAdapter, self).proxy_manager_for(*args, **kwargs)
+def environment_proxy(url):
+    """The proxy URL the environment asks for (``HTTPS_PROXY``, ``NO_PROXY``…), or None."""
+    if not any(os.environ.get(name) for name in _PROXY_VARIABLES):
+        return None
+    from urllib.request import getproxies_environment, proxy_bypass_environment  # pylint: disable=import-outside-toplevel
+    proxies = getproxies_environment()
+    proxy = proxies.get(url.split(":", 1)[0].lower()) or proxies.get("all")
+    if not proxy or proxy_bypass_environment(_host(url), proxies):
+        return None
+    return proxy
 
 
 def _never_sent(exc):
     """True when a connection error proves the request never reached the service (connect/DNS failure)."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(reason, (NewConnectionError, ConnectTimeoutError))
+    if isinstance(exc, ProxyError):
+        exc = getattr(exc, "original_error", None) or (exc.args[1] if len(exc.args) > 1 else None)
+    return isinstance(exc, (NewConnectionError, ConnectTimeoutError))
 
 
 class Transport:
@@ -109,37 +115,53 @@ class Transport:
         # (429 + Retry-After), the others wait too instead of spending their retries inside the window.
         self._gates = {}
         self._gate_lock = threading.Lock()
-        self.session = requests.Session()
-        # Environment CA variables must not override our trust settings; proxies are re-read per request.
-        self.session.trust_env = False
-        self.session.headers["User-Agent"] = USER_AGENT
+        self._context = tls_context(ca_path, validate_certs)
         if not validate_certs:
-            self.session.verify = False
-            try:
-                import urllib3
-                urllib3.disable_warnings()
-            except ImportError:
-                pass
-        elif ca_path:
-            adapter = _TrustAdapter(ca_path, pool_maxsize=16)
-            self.session.mount("https://", adapter)
+            urllib3.disable_warnings()
+        # Redirects and retries are ours to decide; 16 keep-alive connections cover exo_settings' threads.
+        self._pool_options = dict(ssl_context=self._context, maxsize=16, retries=False,
+                                  timeout=urllib3.Timeout(connect=timeout, read=timeout))
+        self._pools = {None: urllib3.PoolManager(**self._pool_options)}
+        self._pools_lock = threading.Lock()
 
-    def _proxies(self, url):
-        return requests.utils.get_environ_proxies(url)
+    def _pool(self, url):
+        """The pool for this URL: direct, or through the proxy the environment names (read per request)."""
+        proxy = environment_proxy(url)
+        if proxy not in self._pools:
+            with self._pools_lock:
+                if proxy not in self._pools:
+                    self._pools[proxy] = urllib3.ProxyManager(proxy, **self._pool_options)
+        return self._pools[proxy]
 
     def send_once(self, method, url, headers=None, body=None, data=None):
-        """One attempt without retries; raises requests exceptions. Used by msal's http client too."""
+        """One attempt without retries; raises urllib3 exceptions. Used by msal's http client too.
+
+        ``body`` is sent as JSON, ``data`` (a dict or a string) form-encoded, as msal hands it over."""
         self.stats["requests"] += 1
-        response = self.session.request(method, url, headers=headers, json=body, data=data, timeout=self.timeout,
-                                        proxies=self._proxies(url), stream=True)
+        headers = dict(headers or {})
+        payload = None
+        if body is not None:
+            payload = json.dumps(body).encode("utf-8")
+            headers.setdefault("Content-Type", "application/json")
+        elif data is not None:
+            if isinstance(data, dict):
+                from urllib.parse import urlencode   # pylint: disable=import-outside-toplevel
+                data = urlencode(data)
+            payload = data.encode("utf-8") if not isinstance(data, bytes) else data
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        headers.setdefault("User-Agent", USER_AGENT)
+        headers.setdefault("Accept-Encoding", "gzip, deflate")
+        response = self._pool(url).request(method, url, body=payload, headers=headers, redirect=False,
+                                           preload_content=False)
         try:
-            content = response.content
-        except requests.exceptions.ContentDecodingError:
+            content = response.read(decode_content=True)
+        except DecodeError:
             # Exchange answers "unknown cmdlet" with NUL bytes labelled gzip: the body carries nothing.
             content = b""
+            response.drain_conn()
         finally:
-            response.close()
-        return HttpResponse(response.status_code, response.headers, content, url)
+            response.release_conn()
+        return HttpResponse(response.status, response.headers, content, url)
 
     def request(self, method, url, headers=None, body=None, data=None, auth=None, idempotent=True,
                 is_transient=None, what="the request"):
@@ -166,13 +188,13 @@ class Transport:
             self._await_gate(url)
             try:
                 response = self.send_once(method, url, headers, body, data)
-            except requests.exceptions.SSLError as exc:
+            except SSLError as exc:
                 raise TransportError("TLS verification failed for %s: %s, so %s was not sent; check that ca_path "
                                      "(%s) holds the CA that signed the service's (or the proxy's) certificate, and "
                                      "keep validate_certs: false for throw-away tests."
                                      % (_host(url), _tls_reason(exc), what[0].lower() + what[1:],
                                         self.ca_path or "not set"))
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            except HTTPError as exc:     # connect, read, protocol and proxy errors (SSLError above)
                 if not _never_sent(exc):
                     if not idempotent:
                         raise _outcome_unknown(what, "the connection failed after it was sent (%s)" % _first_line(exc))

@@ -16,7 +16,7 @@ from ansible_collections.csp.exchange.plugins.module_utils.graph import GraphCli
 from ansible_collections.csp.exchange.plugins.module_utils.partner_center import PartnerCenterClient
 from ansible_collections.csp.exchange.plugins.module_utils.retry import RetryPolicy
 from ansible_collections.csp.exchange.plugins.module_utils.tenant import validate_tenant
-from ansible_collections.csp.exchange.plugins.module_utils.transport import HAS_REQUESTS, Transport
+from ansible_collections.csp.exchange.plugins.module_utils.transport import HAS_URLLIB3, Transport
 
 __metaclass__ = type
 
@@ -44,7 +44,7 @@ class PartnerConnection:
     ``redactor`` learns every token acquired, so the caller can scrub messages."""
 
     def __init__(self, options, redactor, warn=None):
-        for lib, present in (("requests", HAS_REQUESTS), ("msal", HAS_MSAL)):
+        for lib, present in (("urllib3", HAS_URLLIB3), ("msal", HAS_MSAL)):
             if not present:
                 raise AnsibleError(missing_required_lib(lib) + " It is needed on the Ansible controller.")
         p = options

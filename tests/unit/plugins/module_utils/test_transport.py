@@ -3,19 +3,19 @@ import json
 import random
 
 import pytest
-import requests
-from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3._collections import HTTPHeaderDict
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError, SSLError
 
 from ansible_collections.csp.exchange.plugins.module_utils.errors import OutcomeUnknownError, TransportError
 from ansible_collections.csp.exchange.plugins.module_utils.exchange_errors import parse_error
 from ansible_collections.csp.exchange.plugins.module_utils.retry import RetryPolicy
-from ansible_collections.csp.exchange.plugins.module_utils.transport import HttpResponse, Transport
+from ansible_collections.csp.exchange.plugins.module_utils.transport import HttpResponse, Transport, environment_proxy, tls_context
 
 
 def resp(status, body=b"{}", headers=None):
     if isinstance(body, dict):
         body = json.dumps(body).encode()
-    return HttpResponse(status, requests.structures.CaseInsensitiveDict(headers or {}), body)
+    return HttpResponse(status, HTTPHeaderDict(headers or {}), body)
 
 
 class Scripted(Transport):
@@ -35,8 +35,7 @@ class Scripted(Transport):
 
 
 def connect_refused():
-    reason = NewConnectionError(None, "Connection refused")
-    return requests.exceptions.ConnectionError(MaxRetryError(None, "/", reason))
+    return NewConnectionError(None, "Connection refused")
 
 
 def test_success_passes_through_with_one_request_id():
@@ -72,14 +71,14 @@ def test_ambiguous_failure_of_non_idempotent_write_is_not_resent(answer):
 
 
 def test_read_timeout_of_non_idempotent_write_is_not_resent():
-    t = Scripted([requests.exceptions.ReadTimeout("read timed out"), resp(201)])
+    t = Scripted([ReadTimeoutError(None, "/", "read timed out"), resp(201)])
     with pytest.raises(OutcomeUnknownError):
         t.request("POST", "https://x", idempotent=False)
     assert len(t.sent) == 1
 
 
 def test_connect_failure_is_resent_even_for_non_idempotent_writes():
-    t = Scripted([connect_refused(), requests.exceptions.ConnectTimeout("connect timed out"), resp(201)])
+    t = Scripted([connect_refused(), ConnectTimeoutError("connect timed out"), resp(201)])
     assert t.request("POST", "https://x", idempotent=False).status == 201
     assert len(t.sent) == 3
 
@@ -137,7 +136,7 @@ def test_total_wait_budget_stops_early():
 
 
 def test_tls_failure_is_not_retried():
-    t = Scripted([requests.exceptions.SSLError("CERTIFICATE_VERIFY_FAILED")])
+    t = Scripted([SSLError("CERTIFICATE_VERIFY_FAILED")])
     with pytest.raises(TransportError, match="TLS verification failed for x.example: .*ca_path"):
         t.request("GET", "https://x.example/y")
 
@@ -160,3 +159,44 @@ def test_a_throttle_window_holds_the_other_threads():
     worker.start()
     worker.join()
     assert waits and waits[0] and 0 < waits[0][0] <= 0.2
+
+
+# -- below the retry loop: the real urllib3 path ---------------------------------------------------------------------
+
+def test_refused_connection_is_known_unsent_so_a_write_is_retried():
+    import socket
+    with socket.socket() as s:          # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    t = Transport(retry_policy=RetryPolicy(max_retries=1, base_delay=0, max_delay=0), sleep=lambda s: None)
+    with pytest.raises(TransportError, match="failed after 2 attempts"):
+        t.request("POST", "https://127.0.0.1:%d/x" % port, body={"a": 1}, idempotent=False)
+    assert t.stats["requests"] == 2
+
+
+def test_environment_proxy_and_no_proxy(monkeypatch):
+    for name in ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY", "no_proxy",
+                 "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    assert environment_proxy("https://outlook.office365.com/x") is None
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost,.internal.example")
+    assert environment_proxy("https://outlook.office365.com/x") == "http://proxy.corp:3128"
+    assert environment_proxy("https://api.internal.example:8443/x") is None
+    t = Transport()
+    assert t._pool("https://outlook.office365.com/x").proxy.host == "proxy.corp"
+    assert t._pool("https://api.internal.example/x").proxy is None
+
+
+def test_one_context_trusts_the_extra_ca_once(tmp_path):
+    import ssl
+    import trustme
+    ca = trustme.CA()
+    path = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    context = tls_context(str(path))
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    certifi_only = ssl.create_default_context(cafile=__import__("certifi").where())
+    assert context.cert_store_stats()["x509_ca"] == certifi_only.cert_store_stats()["x509_ca"] + 1
+    insecure = tls_context(str(path), validate_certs=False)
+    assert insecure.verify_mode == ssl.CERT_NONE and insecure.cert_store_stats()["x509_ca"] == 0

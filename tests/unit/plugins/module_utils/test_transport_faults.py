@@ -3,7 +3,8 @@ run, the "maybe applied before" mark after a lost answer, and failure messages t
 import threading
 
 import pytest
-import requests
+from urllib3._collections import HTTPHeaderDict
+from urllib3.exceptions import SSLError
 
 from ansible_collections.csp.exchange.plugins.module_utils.errors import OutcomeUnknownError, TransportError
 from ansible_collections.csp.exchange.plugins.module_utils.retry import RetryPolicy
@@ -13,7 +14,7 @@ EXO = "https://outlook.example/adminapi/beta/22222222-2222-2222-2222-22222222222
 
 
 def resp(status, headers=None, body=b"{}"):
-    return HttpResponse(status, requests.structures.CaseInsensitiveDict(headers or {}), body)
+    return HttpResponse(status, HTTPHeaderDict(headers or {}), body)
 
 
 class Scripted(Transport):
@@ -72,7 +73,7 @@ def test_outcome_unknown_and_exhausted_retries_say_what_to_do():
 def test_tls_failure_names_ca_path_and_what_was_not_sent():
     class Tls(Scripted):
         def send_once(self, *args, **kwargs):
-            raise requests.exceptions.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+            raise SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
                                                "unable to get local issuer certificate (_ssl.c:1010)")
     t = Tls([])
     with pytest.raises(TransportError) as info:
