@@ -105,8 +105,8 @@ options:
     type: path
 requirements:
   - python >= 3.9
-  - msal >= 1.24
   - urllib3 >= 1.26
+  - cryptography, only with O(client_certificate_path)
 notes:
   - "Every option except O(access_token) can be given once per play with
     C(module_defaults: {group/csp.exchange.auth: {...}})."

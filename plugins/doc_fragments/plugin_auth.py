@@ -91,6 +91,6 @@ options:
     default: 10
 requirements:
   - python >= 3.9
-  - msal >= 1.24
   - urllib3 >= 1.26
+  - cryptography, only with O(client_certificate_path)
 """

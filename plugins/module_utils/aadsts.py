@@ -37,7 +37,7 @@ _ADVICE = {
 
 
 def aadsts_code(error):
-    """The first AADSTS number from an msal error dict, or None."""
+    """The first AADSTS number from the token endpoint's error document, or None."""
     codes = error.get("error_codes") or []
     if codes:
         try:
@@ -49,7 +49,7 @@ def aadsts_code(error):
 
 
 def describe(error, tenant, what):
-    """One sentence for a failed token request. ``error`` is msal's error dict, ``what`` e.g. 'an Exchange token'."""
+    """One sentence for a failed token request. ``error`` is the token endpoint's error document, ``what`` e.g. 'an Exchange token'."""
     code = aadsts_code(error)
     advice = _ADVICE.get(code)
     if advice is None:

@@ -1,20 +1,18 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Tokens through MSAL: delegated (partner refresh token, Secure Application Model), app-only
-(client credentials) or a given access token.
+"""Tokens from the Microsoft identity platform: delegated (partner refresh token, Secure Application Model),
+app-only (client credentials) or a given access token.
 
-One MSAL app per authority, built lazily (its constructor does discovery I/O), all sharing one
-``http_cache``. Delegated and app-only tokens live in separate apps and caches (msal can otherwise
-hand an app-only caller a delegated token). Token requests go through our Transport, so TLS trust
-and retries are the same as for every other call.
+Both grants are one form POST to ``{login}/{tenant}/oauth2/v2.0/token`` through our Transport (TLS trust and
+retries as for every other call), with the fields msal for Python sends (api-contract §2.2). msal itself is not
+used: importing it took about 150 ms of every module process that needed a token, more than the request itself,
+and its discovery request per tenant is not needed for Entra's fixed endpoint template.
 """
 from __future__ import absolute_import, division, print_function
 
 import base64
 import json
-import re
 import time
-from importlib.util import find_spec
 
 from . import aadsts
 from .errors import AuthError, InvalidInputError
@@ -22,24 +20,12 @@ from .token_cache import cache_key
 
 __metaclass__ = type
 
-# msal is imported on first use: a task whose token comes from the token cache (or access_token) never needs it,
-# and importing it costs a noticeable share of a short module run.
-msal = None
-HAS_MSAL = find_spec("msal") is not None
-MSAL_IMPORT_ERROR = None if HAS_MSAL else "ImportError: No module named 'msal'"
-
-
-def _load_msal():
-    global msal   # pylint: disable=global-statement
-    if msal is None:
-        import msal as loaded   # pylint: disable=import-outside-toplevel
-        msal = loaded
-    return msal
-
-
 SERVICE_LABELS = {"exchange": "an Exchange Online", "graph": "a Microsoft Graph", "partner_center": "a Partner Center"}
-# MSAL treats a token with under 5 minutes left as expired; re-acquire a little earlier than that.
+# A token with under 5 minutes left counts as expired (as msal does); re-acquire a little earlier than that.
 EXPIRY_MARGIN = 330
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+# The refresh-token grant asks for these besides the resource's .default, sorted and space-joined (msal's form).
+OIDC_SCOPES = ("offline_access", "openid", "profile")
 
 
 def jwt_claims(token):
@@ -71,85 +57,6 @@ class AccessToken:
         return cls(token, claims.get("exp") or 0, claims.get("tid"), scopes)
 
 
-class _MsalResponse:
-    """The response shape msal expects from an ``http_client``."""
-
-    def __init__(self, response):
-        self.status_code = response.status
-        self.text = response.text
-        self.headers = dict(response.headers)
-
-    def raise_for_status(self):
-        if self.status_code >= 400:
-            raise RuntimeError("HTTP %s from the identity platform" % self.status_code)
-
-
-class _LocalResponse(_MsalResponse):
-    """A 200 JSON answer made without a request."""
-
-    def __init__(self, document):  # pylint: disable=super-init-not-called
-        self.status_code = 200
-        self.text = json.dumps(document)
-        self.headers = {"Content-Type": "application/json"}
-
-
-class MsalHttpClient:
-    """Hands msal's token and discovery calls to our Transport (TLS trust, retries on 429/5xx)."""
-
-    def __init__(self, transport, tenant=None, login=None):
-        self.transport = transport
-        self.login = login      # the login base URL: its tenant discovery documents are answered locally
-        # Failures name the tenant whose token was being requested.
-        self.what = "the identity platform request" + (" for tenant %s" % tenant if tenant else "")
-
-    def _call(self, method, url, params=None, data=None, headers=None):
-        if params:
-            from urllib.parse import urlencode
-            url = "%s%s%s" % (url, "&" if "?" in url else "?", urlencode(params))
-        return _MsalResponse(self.transport.request(method, url, headers=headers, data=data, what=self.what))
-
-    def post(self, url, params=None, data=None, headers=None, **kwargs):
-        return self._call("POST", url, params, data, headers)
-
-    def get(self, url, params=None, headers=None, **kwargs):
-        known = None if params else self._tenant_discovery(url)
-        return known if known is not None else self._call("GET", url, params, None, headers)
-
-    def _tenant_discovery(self, url):
-        """msal fetches ``{login}/{tenant}/v2.0/.well-known/openid-configuration`` before the first token of every
-        tenant: one more round trip per tenant and task. Entra's endpoints are the same template for every tenant
-        and cloud, so answer it here (MSAL.NET does the same); an unknown tenant then fails at the token endpoint
-        with AADSTS90002 instead."""
-        suffix = "/v2.0/.well-known/openid-configuration"
-        if not self.login or not url.startswith(self.login + "/") or not url.endswith(suffix):
-            return None
-        authority = url[:-len(suffix)]
-        if not authority[len(self.login) + 1:] or "/" in authority[len(self.login) + 1:]:
-            return None
-        return _LocalResponse({"authorization_endpoint": authority + "/oauth2/v2.0/authorize",
-                               "token_endpoint": authority + "/oauth2/v2.0/token",
-                               "device_authorization_endpoint": authority + "/oauth2/v2.0/devicecode",
-                               "issuer": authority + "/v2.0"})
-
-    def close(self):
-        pass
-
-
-def load_certificate(path):
-    """msal client credential from a PEM holding the private key and the certificate."""
-    try:
-        with open(path, "r") as handle:
-            pem = handle.read()
-    except (IOError, OSError) as exc:
-        raise InvalidInputError("client_certificate_path %s cannot be read: %s" % (path, exc.strerror or exc))
-    key = re.search(r"-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----.+?-----END (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----",
-                    pem, re.S)
-    cert = re.search(r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", pem, re.S)
-    if not key or not cert:
-        raise InvalidInputError("client_certificate_path %s must hold both a PEM private key and a PEM certificate" % path)
-    return {"private_key": key.group(0), "public_certificate": cert.group(0)}
-
-
 class TokenProvider:
     """Acquires and memoises tokens per (service, tenant) for one module run."""
 
@@ -167,9 +74,7 @@ class TokenProvider:
         self.mode = auth_mode
         self._certificate_path = certificate_path
         self._secret = client_secret
-        self._credential = None
-        self._apps = {}
-        self._http_cache = {}
+        self._certificate = None
         self._memo = {}
         self.cache = cache          # optional TokenCache shared by the tasks of a run
 
@@ -187,23 +92,21 @@ class TokenProvider:
         if missing:
             raise InvalidInputError("Cannot authenticate (%s mode): set %s (or the CSP_* environment variables)."
                                     % (self.mode.replace("_", "-"), ", ".join(missing)))
+        if self._certificate_path:
+            self._load_certificate()
 
-    def _client_credential(self):
-        if self._credential is None:
-            self._credential = load_certificate(self._certificate_path) if self._certificate_path else self._secret
-        return self._credential
+    def _client_authentication(self, token_endpoint):
+        """The form fields that authenticate the app: a certificate assertion, else the secret."""
+        if self._certificate_path:
+            return {"client_assertion_type": ASSERTION_TYPE,
+                    "client_assertion": self._load_certificate().assertion(self.client_id, token_endpoint)}
+        return {"client_secret": self._secret}
 
-    def _app(self, tenant):
-        authority = self.endpoints.authority(tenant)
-        if authority not in self._apps:
-            _load_msal()
-            self._apps[authority] = msal.ConfidentialClientApplication(
-                self.client_id, client_credential=self._client_credential(), authority=authority,
-                http_client=MsalHttpClient(self.transport, tenant, login=self.endpoints.base["login"]),
-                http_cache=self._http_cache,
-                # Sovereign and overridden hosts must be used as given, with no call to the global cloud.
-                instance_discovery=False, token_cache=msal.TokenCache())
-        return self._apps[authority]
+    def _load_certificate(self):
+        if self._certificate is None:
+            from .client_assertion import ClientCertificate  # pylint: disable=import-outside-toplevel
+            self._certificate = ClientCertificate(self._certificate_path)
+        return self._certificate
 
     def get(self, service, tenant, force_refresh=False):
         """An AccessToken for ``service`` (exchange, graph, partner_center) in ``tenant``."""
@@ -222,7 +125,7 @@ class TokenProvider:
         if entry:
             token = AccessToken(entry["token"], entry["expires_on"], entry.get("tenant_id"), entry.get("scopes"))
         else:
-            token = self._acquire(service, tenant, force_refresh)
+            token = self._acquire(service, tenant)
             if self.cache:
                 self.cache.put(disk_key, dict(token=token.token, expires_on=token.expires_on,
                                               tenant_id=token.tenant_id, scopes=token.scopes))
@@ -241,26 +144,25 @@ class TokenProvider:
         """A callable for Transport.request(auth=...)."""
         return lambda force_refresh: self.get(service, tenant, force_refresh).token
 
-    def _acquire(self, service, tenant, force_refresh):
-        scopes = [self.endpoints.scope(service)]
-        _load_msal()
-        if force_refresh:
-            self._apps.pop(self.endpoints.authority(tenant), None)   # a fresh cache: no stale token comes back
-        try:
-            app = self._app(tenant)
-            if self.mode == "delegated":
-                result = app.acquire_token_by_refresh_token(self.refresh_token, scopes=scopes)
-            else:
-                result = app.acquire_token_for_client(scopes=scopes)
-        except ValueError as exc:
-            # msal raises ValueError when discovery fails (a 4xx there means an unknown tenant).
-            raise AuthError("Could not get %s token for tenant %s: the identity platform does not know this "
-                            "tenant (%s); check the tenant GUID or domain."
-                            % (SERVICE_LABELS[service], tenant, str(exc).splitlines()[0][:200]))
-        except msal.exceptions.MsalServiceError as exc:   # 5xx that survived our retries
-            raise AuthError("Could not get %s token for tenant %s: the identity platform failed (%s); try again "
-                            "later." % (SERVICE_LABELS[service], tenant, getattr(exc, "error", "server error")))
-        if "access_token" not in result:
+    def _acquire(self, service, tenant):
+        scope = self.endpoints.scope(service)
+        endpoint = "%s/oauth2/v2.0/token" % self.endpoints.authority(tenant)
+        form = {"client_id": self.client_id, "client_info": "1"}
+        if self.mode == "delegated":
+            form.update(grant_type="refresh_token", refresh_token=self.refresh_token,
+                        scope=" ".join(sorted(set((scope,) + OIDC_SCOPES))))
+        else:
+            form.update(grant_type="client_credentials", scope=scope)
+        form.update(self._client_authentication(endpoint))
+        what = "%s token request for tenant %s" % (SERVICE_LABELS[service], tenant)
+        response = self.transport.request("POST", endpoint, headers={"Accept": "application/json"}, data=form,
+                                          what=what)
+        result = response.json()
+        if not isinstance(result, dict):
+            raise AuthError("Could not get %s token for tenant %s: the identity platform answered HTTP %s without a "
+                            "JSON body; check the login endpoint (endpoints.login) and any proxy in between."
+                            % (SERVICE_LABELS[service], tenant, response.status), tenant=tenant)
+        if response.status >= 400 or not result.get("access_token"):
             raise AuthError(aadsts.describe(result, tenant, "%s token" % SERVICE_LABELS[service]),
                             aadsts=aadsts.aadsts_code(result), tenant=tenant)
         rotated = result.get("refresh_token")

@@ -12,7 +12,7 @@ import copy
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from .auth import HAS_MSAL, MSAL_IMPORT_ERROR, TokenProvider
+from .auth import TokenProvider
 from .endpoints import CLOUDS
 from .errors import CspError, InvalidInputError
 from .exchange import ExchangeClient
@@ -57,8 +57,6 @@ class CspModule:
         self.redactor = Redactor([p["client_secret"], p["refresh_token"], p["access_token"]])
         if not HAS_URLLIB3:
             self.module.fail_json(msg=missing_required_lib("urllib3"), exception=URLLIB3_IMPORT_ERROR)
-        if not HAS_MSAL and not p["access_token"]:
-            self.module.fail_json(msg=missing_required_lib("msal"), exception=MSAL_IMPORT_ERROR)
         self._require_tenant = require_tenant
         self._transport = self._tokens = self._endpoints = None
 

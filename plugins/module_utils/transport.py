@@ -20,7 +20,7 @@ from .errors import OutcomeUnknownError, TransportError
 from .retry import CONCURRENCY_MESSAGE, RETRYABLE_STATUS, RetryPolicy, parse_retry_after
 
 # urllib3 directly, not requests: a module process is short and importing requests on top of urllib3 cost a
-# measurable share of it (bench/README.md). msal still brings requests, but only when a token must be fetched.
+# measurable share of it (bench/README.md).
 try:
     import urllib3
     from urllib3.exceptions import ConnectTimeoutError, DecodeError, HTTPError, NewConnectionError, ProxyError, SSLError
@@ -134,9 +134,9 @@ class Transport:
         return self._pools[proxy]
 
     def send_once(self, method, url, headers=None, body=None, data=None):
-        """One attempt without retries; raises urllib3 exceptions. Used by msal's http client too.
+        """One attempt without retries; raises urllib3 exceptions.
 
-        ``body`` is sent as JSON, ``data`` (a dict or a string) form-encoded, as msal hands it over."""
+        ``body`` is sent as JSON, ``data`` (a dict or a string) form-encoded (the token requests)."""
         self.stats["requests"] += 1
         headers = dict(headers or {})
         payload = None

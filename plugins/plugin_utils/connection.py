@@ -9,7 +9,7 @@ import json
 from ansible.errors import AnsibleError
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.csp.exchange.plugins.module_utils.auth import HAS_MSAL, TokenProvider
+from ansible_collections.csp.exchange.plugins.module_utils.auth import TokenProvider
 from ansible_collections.csp.exchange.plugins.module_utils.options import INSECURE_WARNING, check_connection_options
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.csp.exchange.plugins.module_utils.graph import GraphClient
@@ -44,9 +44,8 @@ class PartnerConnection:
     ``redactor`` learns every token acquired, so the caller can scrub messages."""
 
     def __init__(self, options, redactor, warn=None):
-        for lib, present in (("urllib3", HAS_URLLIB3), ("msal", HAS_MSAL)):
-            if not present:
-                raise AnsibleError(missing_required_lib(lib) + " It is needed on the Ansible controller.")
+        if not HAS_URLLIB3:
+            raise AnsibleError(missing_required_lib("urllib3") + " It is needed on the Ansible controller.")
         p = options
         self.partner_tenant = validate_tenant(p["partner_tenant"], "partner_tenant")
         self.endpoints = check_connection_options(p, parse_endpoints(p["endpoints"]))
