@@ -47,7 +47,14 @@ class Desired:
         else:
             self.operation = "value"
             self.value = raw
+        self._normalized = {}
         self._validate()
+
+    def _wanted(self, kind):
+        """The desired value normalised as ``kind``, computed once instead of once per object."""
+        if kind not in self._normalized:
+            self._normalized[kind] = normalize(kind, self.value)
+        return self._normalized[kind]
 
     def _validate(self):
         kind = "set" if self.operation != "value" else kind_of(self.name, None, self.value)
@@ -59,7 +66,9 @@ class Desired:
     def difference(self, current):
         """(Set- parameter value, value after) when ``current`` differs from the desired state, else None."""
         if self.operation == "value":
-            return None if same(self.name, current, self.value) else (to_set_value(self.name, self.value), self.value)
+            if same(self.name, current, self.value, self._wanted):
+                return None
+            return to_set_value(self.name, self.value), self.value
         kind = kind_of(self.name, current or [], [])
         kind = kind if kind in ("set", "proxy_addresses") else "set"
         have = list(current or [])
