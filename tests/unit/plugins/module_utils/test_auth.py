@@ -4,7 +4,6 @@ import datetime
 import hashlib
 import json
 import time
-from urllib.parse import parse_qs
 
 import jwt
 import pytest
@@ -49,7 +48,8 @@ def provider(stub, **kwargs):
     return TokenProvider(Endpoints(), stub, **kwargs)
 
 
-def rsa_pem(tmp_path, key=None, encrypt=False):
+def certificate_pem(tmp_path, key=None, encrypt=False):
+    """A PEM with a private key (RSA unless given) and its self-signed certificate; returns (path, certificate)."""
     key = key or rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "csp-exchange-test")])
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -87,7 +87,7 @@ def test_app_only_grant_asks_for_the_resource_default_only():
 
 
 def test_certificate_assertion_is_a_verifiable_ps256_jwt_for_the_token_endpoint(tmp_path):
-    path, cert = rsa_pem(tmp_path)
+    path, cert = certificate_pem(tmp_path)
     stub = IdentityStub((200, {"access_token": access_token()}), (200, {"access_token": access_token()}))
     tokens = provider(stub, certificate_path=path, refresh_token="rt")
     tokens.check()
@@ -108,8 +108,7 @@ def test_certificate_assertion_is_a_verifiable_ps256_jwt_for_the_token_endpoint(
 
 
 def test_assertion_is_renewed_before_it_expires(tmp_path):
-    path, _ = rsa_pem(tmp_path)
-    certificate = ClientCertificate(path)
+    certificate = ClientCertificate(certificate_pem(tmp_path)[0])
     first = certificate.assertion("app", TOKEN_URL, now=1000.0)
     assert certificate.assertion("app", TOKEN_URL, now=1500.0) == first
     assert certificate.assertion("app", TOKEN_URL, now=1541.0) != first
@@ -123,9 +122,9 @@ def test_assertion_is_renewed_before_it_expires(tmp_path):
 ])
 def test_unusable_certificates_fail_before_any_request(tmp_path, kind, message):
     if kind == "ec":
-        path, _ = rsa_pem(tmp_path, key=ec.generate_private_key(ec.SECP256R1()))
+        path = certificate_pem(tmp_path, key=ec.generate_private_key(ec.SECP256R1()))[0]
     elif kind == "encrypted":
-        path, _ = rsa_pem(tmp_path, encrypt=True)
+        path = certificate_pem(tmp_path, encrypt=True)[0]
     elif kind == "no-cert":
         path = str(tmp_path / "key-only.pem")
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)

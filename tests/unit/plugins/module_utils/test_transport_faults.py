@@ -74,7 +74,7 @@ def test_tls_failure_names_ca_path_and_what_was_not_sent():
     class Tls(Scripted):
         def send_once(self, *args, **kwargs):
             raise SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
-                                               "unable to get local issuer certificate (_ssl.c:1010)")
+                           "unable to get local issuer certificate (_ssl.c:1010)")
     t = Tls([])
     with pytest.raises(TransportError) as info:
         t.request("GET", EXO, what="the identity platform request for tenant contoso.com")
