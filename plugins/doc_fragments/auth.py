@@ -105,7 +105,6 @@ options:
     type: path
 requirements:
   - python >= 3.9
-  - urllib3 >= 1.26
   - cryptography, only with O(client_certificate_path)
 notes:
   - "Every option except O(access_token) can be given once per play with

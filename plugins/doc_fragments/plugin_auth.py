@@ -91,6 +91,5 @@ options:
     default: 10
 requirements:
   - python >= 3.9
-  - urllib3 >= 1.26
   - cryptography, only with O(client_certificate_path)
 """

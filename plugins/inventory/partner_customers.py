@@ -18,8 +18,8 @@ description:
     C(relationship).
   - Every host is in the group C(customers), which sets C(ansible_connection=local) and
     C(ansible_python_interpreter={{ ansible_playbook_python }}), because a customer tenant is not a machine
-    and the modules need the controller's Python with C(urllib3) (and C(cryptography) for a certificate). Override either in
-    C(group_vars) or with O(compose).
+    and the modules run on the controller's Python (with C(cryptography) for a certificate credential).
+    Override either in C(group_vars) or with O(compose).
   - The configuration file name must end in C(partner_customers.yml) or C(partner_customers.yaml).
   - The cache holds the customer list only, never a credential or token.
 options:

@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 import copy
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from .auth import TokenProvider
 from .endpoints import CLOUDS
@@ -21,7 +21,7 @@ from .redact import Redactor
 from .retry import RetryPolicy
 from .tenant import is_guid, validate_tenant
 from .token_cache import TokenCache
-from .transport import HAS_URLLIB3, URLLIB3_IMPORT_ERROR, Transport
+from .transport import Transport
 
 __metaclass__ = type
 
@@ -55,8 +55,6 @@ class CspModule:
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         p = self.module.params
         self.redactor = Redactor([p["client_secret"], p["refresh_token"], p["access_token"]])
-        if not HAS_URLLIB3:
-            self.module.fail_json(msg=missing_required_lib("urllib3"), exception=URLLIB3_IMPORT_ERROR)
         self._require_tenant = require_tenant
         self._transport = self._tokens = self._endpoints = None
 

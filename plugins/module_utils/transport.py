@@ -13,22 +13,11 @@ import re
 import ssl
 import threading
 import time
-import traceback
 import uuid
 
 from .errors import OutcomeUnknownError, TransportError
+from .http_client import ConnectionPool, NotSent, SentUnanswered, TlsFailed
 from .retry import CONCURRENCY_MESSAGE, RETRYABLE_STATUS, RetryPolicy, parse_retry_after
-
-# urllib3 directly, not requests: a module process is short and importing requests on top of urllib3 cost a
-# measurable share of it (bench/README.md).
-try:
-    import urllib3
-    from urllib3.exceptions import ConnectTimeoutError, DecodeError, HTTPError, NewConnectionError, ProxyError, SSLError
-    HAS_URLLIB3 = True
-    URLLIB3_IMPORT_ERROR = None
-except ImportError:
-    HAS_URLLIB3 = False
-    URLLIB3_IMPORT_ERROR = traceback.format_exc()
 
 __metaclass__ = type
 
@@ -63,21 +52,22 @@ class HttpResponse:
 
 
 def tls_context(ca_path=None, validate_certs=True):
-    """Trust certifi's roots (else the system's) plus an extra CA file (``ca_path``), each loaded once.
+    """Trust the system's roots plus an extra CA file (``ca_path``).
 
-    Our own context, so REQUESTS_CA_BUNDLE / SSL_CERT_FILE never replace the trust the options ask for."""
+    Our own context, so REQUESTS_CA_BUNDLE and the like never replace the trust the options ask for. A Python
+    without a usable system store (python.org builds on macOS) falls back to certifi's roots when installed."""
     if not validate_certs:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
         return context
-    try:
-        import certifi   # pylint: disable=import-outside-toplevel
-        roots = certifi.where()
-    except ImportError:
-        roots = None
-    # With a cafile the context skips the system store: one bundle parsed per process, not two.
-    context = ssl.create_default_context(cafile=roots)
+    context = ssl.create_default_context()
+    if not context.cert_store_stats()["x509_ca"] and not os.path.isdir(ssl.get_default_verify_paths().capath or ""):
+        try:
+            import certifi   # pylint: disable=import-outside-toplevel
+            context.load_verify_locations(cafile=certifi.where())
+        except ImportError:
+            pass
     if ca_path:
         context.load_verify_locations(cafile=ca_path)
     return context
@@ -95,13 +85,6 @@ def environment_proxy(url):
     return proxy
 
 
-def _never_sent(exc):
-    """True when a connection error proves the request never reached the service (connect/DNS failure)."""
-    if isinstance(exc, ProxyError):
-        exc = getattr(exc, "original_error", None) or (exc.args[1] if len(exc.args) > 1 else None)
-    return isinstance(exc, (NewConnectionError, ConnectTimeoutError))
-
-
 class Transport:
     """Sends requests with retries. ``stats`` counts attempts, retries and waits for reporting."""
 
@@ -115,26 +98,11 @@ class Transport:
         # (429 + Retry-After), the others wait too instead of spending their retries inside the window.
         self._gates = {}
         self._gate_lock = threading.Lock()
-        self._context = tls_context(ca_path, validate_certs)
-        if not validate_certs:
-            urllib3.disable_warnings()
-        # Redirects and retries are ours to decide; 16 keep-alive connections cover exo_settings' threads.
-        self._pool_options = dict(ssl_context=self._context, maxsize=16, retries=False,
-                                  timeout=urllib3.Timeout(connect=timeout, read=timeout))
-        self._pools = {None: urllib3.PoolManager(**self._pool_options)}
-        self._pools_lock = threading.Lock()
-
-    def _pool(self, url):
-        """The pool for this URL: direct, or through the proxy the environment names (read per request)."""
-        proxy = environment_proxy(url)
-        if proxy not in self._pools:
-            with self._pools_lock:
-                if proxy not in self._pools:
-                    self._pools[proxy] = urllib3.ProxyManager(proxy, **self._pool_options)
-        return self._pools[proxy]
+        # Keep-alive connections; 16 cover exo_settings' threads. Redirects and retries are ours to decide.
+        self.pool = ConnectionPool(tls_context(ca_path, validate_certs), timeout, maxsize=16)
 
     def send_once(self, method, url, headers=None, body=None, data=None):
-        """One attempt without retries; raises urllib3 exceptions.
+        """One attempt without retries; raises NotSent, TlsFailed or SentUnanswered (http_client).
 
         ``body`` is sent as JSON, ``data`` (a dict or a string) form-encoded (the token requests)."""
         self.stats["requests"] += 1
@@ -151,17 +119,8 @@ class Transport:
             headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
         headers.setdefault("User-Agent", USER_AGENT)
         headers.setdefault("Accept-Encoding", "gzip, deflate")
-        response = self._pool(url).request(method, url, body=payload, headers=headers, redirect=False,
-                                           preload_content=False)
-        try:
-            content = response.read(decode_content=True)
-        except DecodeError:
-            # Exchange answers "unknown cmdlet" with NUL bytes labelled gzip: the body carries nothing.
-            content = b""
-            response.drain_conn()
-        finally:
-            response.release_conn()
-        return HttpResponse(response.status, response.headers, content, url)
+        answer = self.pool.request(method, url, body=payload, headers=headers, proxy=environment_proxy(url))
+        return HttpResponse(answer.status, answer.headers, answer.body, url)
 
     def request(self, method, url, headers=None, body=None, data=None, auth=None, idempotent=True,
                 is_transient=None, what="the request"):
@@ -188,14 +147,14 @@ class Transport:
             self._await_gate(url)
             try:
                 response = self.send_once(method, url, headers, body, data)
-            except SSLError as exc:
+            except TlsFailed as exc:
                 raise TransportError("TLS verification failed for %s: %s, so %s was not sent; check that ca_path "
                                      "(%s) holds the CA that signed the service's (or the proxy's) certificate, and "
                                      "keep validate_certs: false for throw-away tests."
                                      % (_host(url), _tls_reason(exc), what[0].lower() + what[1:],
                                         self.ca_path or "not set"))
-            except HTTPError as exc:     # connect, read, protocol and proxy errors (SSLError above)
-                if not _never_sent(exc):
+            except (NotSent, SentUnanswered) as exc:
+                if isinstance(exc, SentUnanswered):
                     if not idempotent:
                         raise _outcome_unknown(what, "the connection failed after it was sent (%s)" % _first_line(exc))
                     maybe_applied = True

@@ -6,9 +6,6 @@ from __future__ import absolute_import, division, print_function
 
 import json
 
-from ansible.errors import AnsibleError
-from ansible.module_utils.basic import missing_required_lib
-
 from ansible_collections.csp.exchange.plugins.module_utils.auth import TokenProvider
 from ansible_collections.csp.exchange.plugins.module_utils.options import INSECURE_WARNING, check_connection_options
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
@@ -16,7 +13,7 @@ from ansible_collections.csp.exchange.plugins.module_utils.graph import GraphCli
 from ansible_collections.csp.exchange.plugins.module_utils.partner_center import PartnerCenterClient
 from ansible_collections.csp.exchange.plugins.module_utils.retry import RetryPolicy
 from ansible_collections.csp.exchange.plugins.module_utils.tenant import validate_tenant
-from ansible_collections.csp.exchange.plugins.module_utils.transport import HAS_URLLIB3, Transport
+from ansible_collections.csp.exchange.plugins.module_utils.transport import Transport
 
 __metaclass__ = type
 
@@ -44,8 +41,6 @@ class PartnerConnection:
     ``redactor`` learns every token acquired, so the caller can scrub messages."""
 
     def __init__(self, options, redactor, warn=None):
-        if not HAS_URLLIB3:
-            raise AnsibleError(missing_required_lib("urllib3") + " It is needed on the Ansible controller.")
         p = options
         self.partner_tenant = validate_tenant(p["partner_tenant"], "partner_tenant")
         self.endpoints = check_connection_options(p, parse_endpoints(p["endpoints"]))

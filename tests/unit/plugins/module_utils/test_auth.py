@@ -11,7 +11,6 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
-from urllib3._collections import HTTPHeaderDict
 
 from ansible_collections.csp.exchange.plugins.module_utils.auth import TokenProvider
 from ansible_collections.csp.exchange.plugins.module_utils.client_assertion import ClientCertificate
@@ -19,6 +18,8 @@ from ansible_collections.csp.exchange.plugins.module_utils.endpoints import Endp
 from ansible_collections.csp.exchange.plugins.module_utils.errors import AuthError, InvalidInputError
 from ansible_collections.csp.exchange.plugins.module_utils.redact import Redactor
 from ansible_collections.csp.exchange.plugins.module_utils.transport import HttpResponse
+
+from .answers import header_map
 
 TENANT = "22222222-2222-2222-2222-222222222222"
 TOKEN_URL = "https://login.microsoftonline.com/%s/oauth2/v2.0/token" % TENANT
@@ -40,7 +41,7 @@ class IdentityStub:
         self.sent.append(dict(method=method, url=url, headers=headers, form=dict(data), what=what))
         status, document = self.answers.pop(0)
         body = document if isinstance(document, bytes) else json.dumps(document).encode()
-        return HttpResponse(status, HTTPHeaderDict({"Content-Type": "application/json"}), body, url)
+        return HttpResponse(status, header_map({"Content-Type": "application/json"}), body, url)
 
 
 def provider(stub, **kwargs):

@@ -1,21 +1,23 @@
 """The retry loop, driven by scripted answers instead of a network."""
+import base64
 import json
 import random
 
 import pytest
-from urllib3._collections import HTTPHeaderDict
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError, SSLError
 
 from ansible_collections.csp.exchange.plugins.module_utils.errors import OutcomeUnknownError, TransportError
 from ansible_collections.csp.exchange.plugins.module_utils.exchange_errors import parse_error
+from ansible_collections.csp.exchange.plugins.module_utils.http_client import NotSent, SentUnanswered, TlsFailed
 from ansible_collections.csp.exchange.plugins.module_utils.retry import RetryPolicy
 from ansible_collections.csp.exchange.plugins.module_utils.transport import HttpResponse, Transport, environment_proxy, tls_context
+
+from .answers import header_map
 
 
 def resp(status, body=b"{}", headers=None):
     if isinstance(body, dict):
         body = json.dumps(body).encode()
-    return HttpResponse(status, HTTPHeaderDict(headers or {}), body)
+    return HttpResponse(status, header_map(headers), body)
 
 
 class Scripted(Transport):
@@ -35,7 +37,7 @@ class Scripted(Transport):
 
 
 def connect_refused():
-    return NewConnectionError(None, "Connection refused")
+    return NotSent("ConnectionRefusedError: [Errno 111] Connection refused")
 
 
 def test_success_passes_through_with_one_request_id():
@@ -71,14 +73,14 @@ def test_ambiguous_failure_of_non_idempotent_write_is_not_resent(answer):
 
 
 def test_read_timeout_of_non_idempotent_write_is_not_resent():
-    t = Scripted([ReadTimeoutError(None, "/", "read timed out"), resp(201)])
+    t = Scripted([SentUnanswered("TimeoutError: The read operation timed out"), resp(201)])
     with pytest.raises(OutcomeUnknownError):
         t.request("POST", "https://x", idempotent=False)
     assert len(t.sent) == 1
 
 
 def test_connect_failure_is_resent_even_for_non_idempotent_writes():
-    t = Scripted([connect_refused(), ConnectTimeoutError("connect timed out"), resp(201)])
+    t = Scripted([connect_refused(), NotSent("TimeoutError: timed out"), resp(201)])
     assert t.request("POST", "https://x", idempotent=False).status == 201
     assert len(t.sent) == 3
 
@@ -136,7 +138,7 @@ def test_total_wait_budget_stops_early():
 
 
 def test_tls_failure_is_not_retried():
-    t = Scripted([SSLError("CERTIFICATE_VERIFY_FAILED")])
+    t = Scripted([TlsFailed("CERTIFICATE_VERIFY_FAILED")])
     with pytest.raises(TransportError, match="TLS verification failed for x.example: .*ca_path"):
         t.request("GET", "https://x.example/y")
 
@@ -161,7 +163,7 @@ def test_a_throttle_window_holds_the_other_threads():
     assert waits and waits[0] and 0 < waits[0][0] <= 0.2
 
 
-# -- below the retry loop: the real urllib3 path ---------------------------------------------------------------------
+# -- below the retry loop: the real network path ----------------------------------------------------------------------
 
 def test_refused_connection_is_known_unsent_so_a_write_is_retried():
     import socket
@@ -183,9 +185,14 @@ def test_environment_proxy_and_no_proxy(monkeypatch):
     monkeypatch.setenv("NO_PROXY", "localhost,.internal.example")
     assert environment_proxy("https://outlook.office365.com/x") == "http://proxy.corp:3128"
     assert environment_proxy("https://api.internal.example:8443/x") is None
-    t = Transport()
-    assert t._pool("https://outlook.office365.com/x").proxy.host == "proxy.corp"
-    assert t._pool("https://api.internal.example/x").proxy is None
+    monkeypatch.setenv("HTTPS_PROXY", "http://user:p%40ss@proxy.corp:3128")
+    pool = Transport().pool
+    tunnel = pool.new_connection("https", "outlook.office365.com", 443, environment_proxy("https://outlook.office365.com/"))
+    assert (tunnel.host, tunnel.port) == ("proxy.corp", 3128)
+    assert (tunnel._tunnel_host, tunnel._tunnel_port) == ("outlook.office365.com", 443)
+    assert tunnel._tunnel_headers["Proxy-Authorization"] == "Basic " + base64.b64encode(b"user:p@ss").decode()
+    with pytest.raises(NotSent, match="only http:// proxies"):
+        pool.new_connection("https", "outlook.office365.com", 443, "https://proxy.corp:3128")
 
 
 def test_one_context_trusts_the_extra_ca_once(tmp_path):
@@ -196,7 +203,7 @@ def test_one_context_trusts_the_extra_ca_once(tmp_path):
     ca.cert_pem.write_to_path(str(path))
     context = tls_context(str(path))
     assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
-    certifi_only = ssl.create_default_context(cafile=__import__("certifi").where())
-    assert context.cert_store_stats()["x509_ca"] == certifi_only.cert_store_stats()["x509_ca"] + 1
+    system_only = ssl.create_default_context()
+    assert context.cert_store_stats()["x509_ca"] == system_only.cert_store_stats()["x509_ca"] + 1
     insecure = tls_context(str(path), validate_certs=False)
     assert insecure.verify_mode == ssl.CERT_NONE and insecure.cert_store_stats()["x509_ca"] == 0

@@ -3,18 +3,19 @@ run, the "maybe applied before" mark after a lost answer, and failure messages t
 import threading
 
 import pytest
-from urllib3._collections import HTTPHeaderDict
-from urllib3.exceptions import SSLError
 
 from ansible_collections.csp.exchange.plugins.module_utils.errors import OutcomeUnknownError, TransportError
+from ansible_collections.csp.exchange.plugins.module_utils.http_client import TlsFailed
 from ansible_collections.csp.exchange.plugins.module_utils.retry import RetryPolicy
 from ansible_collections.csp.exchange.plugins.module_utils.transport import HttpResponse, Transport
+
+from .answers import header_map
 
 EXO = "https://outlook.example/adminapi/beta/22222222-2222-2222-2222-222222222222/InvokeCommand"
 
 
 def resp(status, headers=None, body=b"{}"):
-    return HttpResponse(status, HTTPHeaderDict(headers or {}), body)
+    return HttpResponse(status, header_map(headers), body)
 
 
 class Scripted(Transport):
@@ -73,8 +74,8 @@ def test_outcome_unknown_and_exhausted_retries_say_what_to_do():
 def test_tls_failure_names_ca_path_and_what_was_not_sent():
     class Tls(Scripted):
         def send_once(self, *args, **kwargs):
-            raise SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
-                           "unable to get local issuer certificate (_ssl.c:1010)")
+            raise TlsFailed("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+                            "unable to get local issuer certificate (_ssl.c:1010)")
     t = Tls([])
     with pytest.raises(TransportError) as info:
         t.request("GET", EXO, what="the identity platform request for tenant contoso.com")

@@ -2,7 +2,7 @@
 end in one clean fail_json that names the field, with no traceback and no HTTP request.
 
 Each example runs a module's real ``main()`` in-process with ansible-core's ``patch_module_args``; HTTP is cut at
-``Transport.send_once`` (and below it at urllib3), raising a BaseException that no module code can swallow.
+``Transport.send_once`` (and below it at http.client's connect), raising a BaseException that no module code can swallow.
 """
 import contextlib
 import json
@@ -56,7 +56,7 @@ def run_module(module, args):
         stack.enter_context(mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json))
         stack.enter_context(mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json))
         stack.enter_context(mock.patch.object(transport.Transport, "send_once", _no_http))
-        stack.enter_context(mock.patch("urllib3.PoolManager.urlopen", _no_http))
+        stack.enter_context(mock.patch("http.client.HTTPConnection.connect", _no_http))
         result = None
         try:
             module.main()
