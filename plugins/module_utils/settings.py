@@ -48,6 +48,7 @@ class Desired:
             self.operation = "value"
             self.value = raw
         self._normalized = {}
+        self._verdicts = {}
         self._validate()
 
     def _wanted(self, kind):
@@ -55,6 +56,18 @@ class Desired:
         if kind not in self._normalized:
             self._normalized[kind] = normalize(kind, self.value)
         return self._normalized[kind]
+
+    def _holds(self, current):
+        """Whether ``current`` already holds the desired value, remembered per distinct value: thousands of objects
+        share a handful of values."""
+        key = (type(current), current)
+        try:
+            return self._verdicts[key]
+        except KeyError:
+            verdict = self._verdicts[key] = same(self.name, current, self.value, self._wanted)
+            return verdict
+        except TypeError:      # a list value is not hashable
+            return same(self.name, current, self.value, self._wanted)
 
     def _validate(self):
         kind = "set" if self.operation != "value" else kind_of(self.name, None, self.value)
@@ -66,7 +79,7 @@ class Desired:
     def difference(self, current):
         """(Set- parameter value, value after) when ``current`` differs from the desired state, else None."""
         if self.operation == "value":
-            if same(self.name, current, self.value, self._wanted):
+            if self._holds(current):
                 return None
             return to_set_value(self.name, self.value), self.value
         kind = kind_of(self.name, current or [], [])

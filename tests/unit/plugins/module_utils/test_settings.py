@@ -108,3 +108,17 @@ def test_singletons_are_written_without_identity():
     assert run.apply(changes) == changes
     assert client.batches[0] == [("Set-OrganizationConfig", {"AuditDisabled": False})]
     assert client.page_calls[0][2] == ["Identity", "Name", "AuditDisabled"]
+
+
+def test_verdicts_are_remembered_per_distinct_value_and_type():
+    quota = Desired("ProhibitSendQuota", "49.5GB")
+    same_quota = "49.5 GB (53,150,220,288 bytes)"
+    assert quota.difference(same_quota) is None and quota.difference(same_quota) is None
+    assert quota.difference("40 GB (42,949,672,960 bytes)") is not None
+    assert len(quota._verdicts) == 2
+    flag = Desired("HiddenFromAddressListsEnabled", True)
+    assert flag.difference(True) is None and flag.difference(1) is None and flag.difference(False) is not None
+    assert len(flag._verdicts) == 3                     # True and 1 are equal keys in a dict, not here
+    addresses = Desired("EmailAddresses", ["smtp:a@contoso.com"])
+    assert addresses.difference(["smtp:A@Contoso.com"]) is None          # a list: compared, not remembered
+    assert addresses.difference(["smtp:b@contoso.com"]) is not None
