@@ -2,7 +2,6 @@
 import json
 
 import pytest
-import requests
 
 from ansible_collections.csp.exchange.plugins.module_utils.customers import list_customers, validate_page_size
 from ansible_collections.csp.exchange.plugins.module_utils.endpoints import Endpoints
@@ -10,6 +9,8 @@ from ansible_collections.csp.exchange.plugins.module_utils.errors import Invalid
 from ansible_collections.csp.exchange.plugins.module_utils.graph import GraphClient
 from ansible_collections.csp.exchange.plugins.module_utils.partner_center import PartnerCenterClient
 from ansible_collections.csp.exchange.plugins.module_utils.transport import HttpResponse
+
+from .answers import header_map
 
 PARTNER = "11111111-1111-1111-1111-111111111111"
 BASE = "https://127.0.0.1:9"
@@ -24,7 +25,7 @@ class FakeTransport:
     def request(self, method, url, headers=None, body=None, auth=None, what=""):
         self.calls.append(dict(method=method, url=url, headers=dict(headers or {}), token=auth(False)))
         status, doc = self.answers.pop(0)
-        return HttpResponse(status, requests.structures.CaseInsensitiveDict(), json.dumps(doc).encode())
+        return HttpResponse(status, header_map({}), json.dumps(doc).encode())
 
 
 class FakeTokens:

@@ -2,12 +2,13 @@
 import json
 
 import pytest
-import requests
 
 from ansible_collections.csp.exchange.plugins.module_utils.endpoints import Endpoints
 from ansible_collections.csp.exchange.plugins.module_utils.errors import NotFoundError, ServiceError
 from ansible_collections.csp.exchange.plugins.module_utils.exchange import ExchangeClient
 from ansible_collections.csp.exchange.plugins.module_utils.transport import HttpResponse
+
+from .answers import header_map
 
 TENANT = "22222222-2222-2222-2222-222222222222"
 MORE = "There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter."
@@ -22,7 +23,7 @@ class FakeTransport:
         self.calls.append(dict(url=url, headers=dict(headers), body=json.loads(json.dumps(body)), idempotent=idempotent))
         status, doc = self.answers.pop(0)
         raw = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
-        return HttpResponse(status, requests.structures.CaseInsensitiveDict(), raw)
+        return HttpResponse(status, header_map({}), raw)
 
 
 class FakeTokens:
