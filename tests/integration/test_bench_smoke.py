@@ -13,7 +13,7 @@ from bench.run import COLUMNS
 def test_bench_quick_smoke(collections, tmp_path):
     out = tmp_path / "results"
     proc = subprocess.run([sys.executable, "-m", "bench", "--quick", "--latency-ms", "0", "--plot-tenants", "1",
-                           "--out", str(out), "--collections", collections],
+                           "--repeat", "2", "--out", str(out), "--collections", collections],
                           cwd=harness.ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     data = json.loads((out / "results.json").read_text())
@@ -32,6 +32,7 @@ def test_bench_quick_smoke(collections, tmp_path):
     assert second["writes"] == 0 and drift["writes"] == 0                 # converged run and check mode write nothing
     assert first["ratio"] >= 1.0 and second["ratio"] >= 1.0 and big["ratio"] >= 1.0   # a bound is never beaten
     assert all(r["overhead_s"] > 0 and r["wall_ok"] is not None for r in (first, second, drift, big))
+    assert all(len(r["wall_runs_s"]) == 2 and r["wall_s"] in r["wall_runs_s"] for r in (first, second, drift, big))
     ours, uri = by_number["5"]
     assert "uri" in uri["scenario"] and uri["exchange_single_write"] > 0 and ours["exchange_single_write"] == 0
     assert data["speedup"] and data["speedup"] > 0
