@@ -240,7 +240,7 @@ def median(runs):
 def repeated(bench, measure):
     """``measure()`` returns a dict of named runs; repeat it ``--repeat`` times (interleaved, so noise hits the
     no-op and the real playbooks alike) and keep each name's median run."""
-    rounds = [measure() for _ in range(max(1, bench.args.repeat))]
+    rounds = [measure() for dummy in range(max(1, bench.args.repeat))]
     return dict((name, median([r[name] for r in rounds])) for name in rounds[0])
 
 

@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import trustme
 
-from ansible_collections.csp.exchange.plugins.module_utils.http_client import (ConnectionPool, NotSent, SentUnanswered,
-                                                                                TlsFailed, decode_body)
+from ansible_collections.csp.exchange.plugins.module_utils.http_client import (
+    ConnectionPool, NotSent, SentUnanswered, TlsFailed, decode_body)
 
 
 class Handler(BaseHTTPRequestHandler):
