@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 
-from .errors import OutcomeUnknownError, TransportError
+from .errors import InvalidInputError, OutcomeUnknownError, TransportError
 from .http_client import ConnectionPool, NotSent, SentUnanswered, TlsFailed
 from .retry import CONCURRENCY_MESSAGE, RETRYABLE_STATUS, RetryPolicy, parse_retry_after
 
@@ -78,10 +78,17 @@ def environment_proxy(url):
     if not any(os.environ.get(name) for name in _PROXY_VARIABLES):
         return None
     from urllib.request import getproxies_environment, proxy_bypass_environment  # pylint: disable=import-outside-toplevel
+    from urllib.parse import urlsplit  # pylint: disable=import-outside-toplevel
     proxies = getproxies_environment()
     proxy = proxies.get(url.split(":", 1)[0].lower()) or proxies.get("all")
     if not proxy or proxy_bypass_environment(_host(url), proxies):
         return None
+    parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
+    if parts.scheme != "http":
+        # Named by host only: the URL may carry the proxy's credentials.
+        raise InvalidInputError("The proxy from the environment (%s://%s) is not an http:// proxy; TLS to the service "
+                                "is tunnelled through it with CONNECT, so give it as http://%s:PORT."
+                                % (parts.scheme, parts.hostname, parts.hostname))
     return proxy
 
 
@@ -105,6 +112,7 @@ class Transport:
         """One attempt without retries; raises NotSent, TlsFailed or SentUnanswered (http_client).
 
         ``body`` is sent as JSON, ``data`` (a dict or a string) form-encoded (the token requests)."""
+        proxy = environment_proxy(url)
         self.stats["requests"] += 1
         headers = dict(headers or {})
         payload = None
@@ -119,7 +127,7 @@ class Transport:
             headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
         headers.setdefault("User-Agent", USER_AGENT)
         headers.setdefault("Accept-Encoding", "gzip, deflate")
-        answer = self.pool.request(method, url, body=payload, headers=headers, proxy=environment_proxy(url))
+        answer = self.pool.request(method, url, body=payload, headers=headers, proxy=proxy)
         return HttpResponse(answer.status, answer.headers, answer.body, url)
 
     def request(self, method, url, headers=None, body=None, data=None, auth=None, idempotent=True,

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from ansible_collections.csp.exchange.plugins.module_utils.errors import OutcomeUnknownError, TransportError
+from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError, OutcomeUnknownError, TransportError
 from ansible_collections.csp.exchange.plugins.module_utils.exchange_errors import parse_error
 from ansible_collections.csp.exchange.plugins.module_utils.http_client import NotSent, SentUnanswered, TlsFailed
 from ansible_collections.csp.exchange.plugins.module_utils.retry import RetryPolicy
@@ -193,6 +193,12 @@ def test_environment_proxy_and_no_proxy(monkeypatch):
     assert tunnel._tunnel_headers["Proxy-Authorization"] == "Basic " + base64.b64encode(b"user:p@ss").decode()
     with pytest.raises(NotSent, match="only http:// proxies"):
         pool.new_connection("https", "outlook.office365.com", 443, "https://proxy.corp:3128")
+    monkeypatch.setenv("HTTPS_PROXY", "https://user:proxy-secret@proxy.corp:3128")
+    transport = Transport()
+    with pytest.raises(InvalidInputError) as info:          # a configuration error: no retries, no request
+        transport.request("GET", "https://outlook.office365.com/x")
+    assert "give it as http://proxy.corp:PORT" in info.value.message and "proxy-secret" not in info.value.message
+    assert transport.stats["requests"] == 0
 
 
 def test_one_context_trusts_the_extra_ca_once(tmp_path):
