@@ -142,6 +142,11 @@ class Bench:
         os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR)
         return path
 
+    def sandbox(self, work, name, tenants, mailboxes):
+        """A sandbox of generated tenants with the benchmark's latency on every request."""
+        return launch(os.path.join(work, "sandbox-%s" % name), seed=seed_for(tenants, mailboxes), random_seed=1,
+                      faults={"latency_ms": self.args.latency_ms})
+
     def inventory(self, running, count, name):
         """Hosts customer0001..N by tenant GUID (as the partner_customers inventory gives them)."""
         directory = os.path.join(self.work, "inventory-%s" % name)
@@ -246,8 +251,7 @@ def repeated(bench, measure):
 
 def scenarios_1_to_3(bench, sizes, work):
     t, n = sizes["s1_tenants"], sizes["s1_mailboxes"]
-    running = launch(os.path.join(work, "sandbox-s1"), seed=seed_for(t, n), random_seed=1,
-                     faults={"latency_ms": bench.args.latency_ms})
+    running = bench.sandbox(work, "s1", t, n)
     try:
         inventory = bench.inventory(running, t, "s1")
         drifted = drifted_per_tenant(n, 10)
@@ -285,8 +289,7 @@ def scenarios_1_to_3(bench, sizes, work):
 
 def scenario_4(bench, sizes, work):
     n = sizes["s4_mailboxes"]
-    running = launch(os.path.join(work, "sandbox-s4"), seed=seed_for(1, n), random_seed=1,
-                     faults={"latency_ms": bench.args.latency_ms})
+    running = bench.sandbox(work, "s4", 1, n)
     try:
         inventory = bench.inventory(running, 1, "s4")
 
@@ -316,8 +319,7 @@ def settings_vs_uri(bench, running, inventory, tenants, mailboxes, label, overhe
 
 def scenario_5(bench, sizes, work):
     t, n = sizes["s5_tenants"], sizes["s5_mailboxes"]
-    running = launch(os.path.join(work, "sandbox-s5"), seed=seed_for(t, n), random_seed=1,
-                     faults={"latency_ms": bench.args.latency_ms})
+    running = bench.sandbox(work, "s5", t, n)
     try:
         inventory = bench.inventory(running, t, "s5")
         overhead = bench.play(running, os.path.join(BENCH_PLAYBOOKS, "noop_settings.yml"), inventory)
@@ -331,8 +333,7 @@ def scenario_5(bench, sizes, work):
 
 def plot_series(bench, sizes, work):
     counts, n = sizes["plot_tenants"], sizes["plot_mailboxes"]
-    running = launch(os.path.join(work, "sandbox-plot"), seed=seed_for(max(counts), n), random_seed=1,
-                     faults={"latency_ms": bench.args.latency_ms})
+    running = bench.sandbox(work, "plot", max(counts), n)
     points = []
     try:
         for t in counts:

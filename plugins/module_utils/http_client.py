@@ -10,6 +10,7 @@ Failures are sorted where they happen: ``NotSent`` (DNS, refused, connect timeou
 from __future__ import absolute_import, division, print_function
 
 import base64
+import json
 import select
 import ssl
 import threading
@@ -33,13 +34,30 @@ class SentUnanswered(Exception):
     """The connection failed after the request was written: the service may have executed it."""
 
 
-class Answer:
-    """Status, case-insensitive headers (``get``) and the decoded body."""
+class HttpResponse:
+    """A fully read answer: status, case-insensitive headers, body bytes."""
 
-    def __init__(self, status, headers, body):
+    def __init__(self, status, headers, body, url=""):
         self.status = status
         self.headers = headers
         self.body = body
+        self.url = url
+        # True when an earlier attempt of this call may have been executed (lost answer, 5xx after sending):
+        # a "nothing changed" answer may then only mean that the earlier attempt already applied the change.
+        self.maybe_applied_before = False
+
+    def json(self):
+        """Decoded JSON body, or None when the body is empty or not JSON."""
+        if not self.body or not self.body.strip(b"\x00 \r\n\t"):
+            return None
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except ValueError:
+            return None
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
 
 
 def decode_body(data, encoding):
@@ -148,7 +166,7 @@ class ConnectionPool:
             connection.close()
         else:
             self._checkin(key, connection)
-        return Answer(response.status, response.msg, decode_body(data, response.msg.get("Content-Encoding")))
+        return HttpResponse(response.status, response.msg, decode_body(data, response.msg.get("Content-Encoding")), url)
 
     def close(self):
         with self._lock:

@@ -201,13 +201,11 @@ def normalize(kind, value):
     return str(value).strip().lower()               # Exchange compares names and enums case-insensitively
 
 
-def same(name, current, desired, wanted=None):
-    """True when ``current`` (as Get- shows it) already holds ``desired`` (as Set- takes it).
-
-    ``wanted(kind)`` may return the desired value already normalised: the same value is compared with every object."""
+def same(name, current, desired):
+    """True when ``current`` (as Get- shows it) already holds ``desired`` (as Set- takes it)."""
     kind = kind_of(name, current, desired)
     try:
         current_norm = normalize(kind, current)
     except NormalizeError:
         current_norm = current          # an odd display value never equals a valid desired value by accident
-    return current_norm == (wanted(kind) if wanted else normalize(kind, desired))
+    return current_norm == normalize(kind, desired)

@@ -47,15 +47,8 @@ class Desired:
         else:
             self.operation = "value"
             self.value = raw
-        self._normalized = {}
         self._verdicts = {}
         self._validate()
-
-    def _wanted(self, kind):
-        """The desired value normalised as ``kind``, computed once instead of once per object."""
-        if kind not in self._normalized:
-            self._normalized[kind] = normalize(kind, self.value)
-        return self._normalized[kind]
 
     def _holds(self, current):
         """Whether ``current`` already holds the desired value, remembered per distinct value: thousands of objects
@@ -64,10 +57,10 @@ class Desired:
         try:
             return self._verdicts[key]
         except KeyError:
-            verdict = self._verdicts[key] = same(self.name, current, self.value, self._wanted)
+            verdict = self._verdicts[key] = same(self.name, current, self.value)
             return verdict
         except TypeError:      # a list value is not hashable
-            return same(self.name, current, self.value, self._wanted)
+            return same(self.name, current, self.value)
 
     def _validate(self):
         kind = "set" if self.operation != "value" else kind_of(self.name, None, self.value)

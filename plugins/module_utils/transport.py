@@ -25,32 +25,6 @@ USER_AGENT = "csp.exchange/0.1 (Ansible collection)"
 _PROXY_VARIABLES = ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY")
 
 
-class HttpResponse:
-    """A fully read answer: status, case-insensitive headers, body bytes."""
-
-    def __init__(self, status, headers, body, url=""):
-        self.status = status
-        self.headers = headers
-        self.body = body
-        self.url = url
-        # True when an earlier attempt of this call may have been executed (lost answer, 5xx after sending):
-        # a "nothing changed" answer may then only mean that the earlier attempt already applied the change.
-        self.maybe_applied_before = False
-
-    def json(self):
-        """Decoded JSON body, or None when the body is empty or not JSON."""
-        if not self.body or not self.body.strip(b"\x00 \r\n\t"):
-            return None
-        try:
-            return json.loads(self.body.decode("utf-8"))
-        except ValueError:
-            return None
-
-    @property
-    def text(self):
-        return self.body.decode("utf-8", "replace")
-
-
 def tls_context(ca_path=None, validate_certs=True):
     """Trust the system's roots plus an extra CA file (``ca_path``).
 
@@ -96,7 +70,6 @@ class Transport:
     """Sends requests with retries. ``stats`` counts attempts, retries and waits for reporting."""
 
     def __init__(self, ca_path=None, validate_certs=True, timeout=60, retry_policy=None, sleep=time.sleep):
-        self.timeout = timeout
         self.ca_path = ca_path
         self.policy = retry_policy or RetryPolicy()
         self.sleep = sleep
@@ -127,8 +100,7 @@ class Transport:
             headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
         headers.setdefault("User-Agent", USER_AGENT)
         headers.setdefault("Accept-Encoding", "gzip, deflate")
-        answer = self.pool.request(method, url, body=payload, headers=headers, proxy=proxy)
-        return HttpResponse(answer.status, answer.headers, answer.body, url)
+        return self.pool.request(method, url, body=payload, headers=headers, proxy=proxy)
 
     def request(self, method, url, headers=None, body=None, data=None, auth=None, idempotent=True,
                 is_transient=None, what="the request"):

@@ -17,7 +17,7 @@ from ansible_collections.csp.exchange.plugins.module_utils.client_assertion impo
 from ansible_collections.csp.exchange.plugins.module_utils.endpoints import Endpoints
 from ansible_collections.csp.exchange.plugins.module_utils.errors import AuthError, InvalidInputError
 from ansible_collections.csp.exchange.plugins.module_utils.redact import Redactor
-from ansible_collections.csp.exchange.plugins.module_utils.transport import HttpResponse
+from ansible_collections.csp.exchange.plugins.module_utils.http_client import HttpResponse
 
 from .answers import header_map
 

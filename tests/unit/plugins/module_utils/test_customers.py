@@ -8,7 +8,7 @@ from ansible_collections.csp.exchange.plugins.module_utils.endpoints import Endp
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError, ServiceError
 from ansible_collections.csp.exchange.plugins.module_utils.graph import GraphClient
 from ansible_collections.csp.exchange.plugins.module_utils.partner_center import PartnerCenterClient
-from ansible_collections.csp.exchange.plugins.module_utils.transport import HttpResponse
+from ansible_collections.csp.exchange.plugins.module_utils.http_client import HttpResponse
 
 from .answers import header_map
 

@@ -6,7 +6,7 @@ import pytest
 from ansible_collections.csp.exchange.plugins.module_utils.endpoints import Endpoints
 from ansible_collections.csp.exchange.plugins.module_utils.errors import NotFoundError, ServiceError
 from ansible_collections.csp.exchange.plugins.module_utils.exchange import ExchangeClient
-from ansible_collections.csp.exchange.plugins.module_utils.transport import HttpResponse
+from ansible_collections.csp.exchange.plugins.module_utils.http_client import HttpResponse
 
 from .answers import header_map
 

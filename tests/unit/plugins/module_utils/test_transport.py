@@ -7,9 +7,9 @@ import pytest
 
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError, OutcomeUnknownError, TransportError
 from ansible_collections.csp.exchange.plugins.module_utils.exchange_errors import parse_error
-from ansible_collections.csp.exchange.plugins.module_utils.http_client import NotSent, SentUnanswered, TlsFailed
+from ansible_collections.csp.exchange.plugins.module_utils.http_client import HttpResponse, NotSent, SentUnanswered, TlsFailed
 from ansible_collections.csp.exchange.plugins.module_utils.retry import RetryPolicy
-from ansible_collections.csp.exchange.plugins.module_utils.transport import HttpResponse, Transport, environment_proxy, tls_context
+from ansible_collections.csp.exchange.plugins.module_utils.transport import Transport, environment_proxy, tls_context
 
 from .answers import header_map
 

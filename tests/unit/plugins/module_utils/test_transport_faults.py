@@ -5,9 +5,9 @@ import threading
 import pytest
 
 from ansible_collections.csp.exchange.plugins.module_utils.errors import OutcomeUnknownError, TransportError
-from ansible_collections.csp.exchange.plugins.module_utils.http_client import TlsFailed
+from ansible_collections.csp.exchange.plugins.module_utils.http_client import HttpResponse, TlsFailed
 from ansible_collections.csp.exchange.plugins.module_utils.retry import RetryPolicy
-from ansible_collections.csp.exchange.plugins.module_utils.transport import HttpResponse, Transport
+from ansible_collections.csp.exchange.plugins.module_utils.transport import Transport
 
 from .answers import header_map
 
