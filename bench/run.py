@@ -39,14 +39,17 @@ BATCH = 10              # Exchange's largest $batch
 CONCURRENCY = 4         # exo_settings' default $batch requests in flight per tenant
 
 FULL = dict(s1_tenants=20, s1_mailboxes=500, s4_mailboxes=10000, s5_tenants=2, s5_mailboxes=100,
-            plot_tenants=(5, 10, 20, 40), plot_mailboxes=20)
+            plot_tenants=(5, 10, 20, 40), plot_mailboxes=20, floor_mailboxes=300)
 QUICK = dict(s1_tenants=2, s1_mailboxes=20, s4_mailboxes=200, s5_tenants=2, s5_mailboxes=5,
-             plot_tenants=(1, 2), plot_mailboxes=3)
+             plot_tenants=(1, 2), plot_mailboxes=3, floor_mailboxes=30)
+FLOOR_LATENCY_MS = 50   # the floor scenario's own latency (the issue that set its target named it)
+FLOOR_TARGET = 1.35
 
 COLUMNS = ["scenario", "rc", "wall_s", "wall_runs_s", "requests", "identity_token", "identity_discovery", "exchange_read",
            "exchange_batch", "exchange_batch_items", "exchange_single_write", "other", "writes", "lower_bound",
            "ratio", "requests_ok", "critical_path_s", "overhead_s", "wall_target_s", "wall_ratio", "wall_ok",
-           "modules", "module_cpu_s", "controller_cpu_s", "sandbox_cpu_s", "peak_module_mb", "peak_module", "memory_ok"]
+           "modules", "module_cpu_s", "controller_cpu_s", "sandbox_cpu_s", "peak_module_mb", "peak_module", "memory_ok",
+           "module_cpu_per_process_s", "floor_ok"]
 
 
 # -- sandbox state ----------------------------------------------------------------------------------------
@@ -142,10 +145,11 @@ class Bench:
         os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR)
         return path
 
-    def sandbox(self, work, name, tenants, mailboxes):
+    def sandbox(self, work, name, tenants, mailboxes, latency_ms=None):
         """A sandbox of generated tenants with the benchmark's latency on every request."""
+        latency_ms = self.args.latency_ms if latency_ms is None else latency_ms
         return launch(os.path.join(work, "sandbox-%s" % name), seed=seed_for(tenants, mailboxes), random_seed=1,
-                      faults={"latency_ms": self.args.latency_ms})
+                      faults={"latency_ms": latency_ms})
 
     def inventory(self, running, count, name):
         """Hosts customer0001..N by tenant GUID (as the partner_customers inventory gives them)."""
@@ -287,21 +291,45 @@ def scenarios_1_to_3(bench, sizes, work):
         running.stop()
 
 
+def alternating(bench, running, inventory, noop, playbook, drift_every):
+    """Rounds of the no-op play then the real one on freshly drifted state; the median run of each."""
+    def measure():
+        runs = dict(overhead=bench.play(running, noop, inventory))
+        prepare(running, drift_every)
+        runs["run"] = bench.play(running, playbook, inventory)
+        return runs
+    return repeated(bench, measure)
+
+
 def scenario_4(bench, sizes, work):
     n = sizes["s4_mailboxes"]
     running = bench.sandbox(work, "s4", 1, n)
     try:
         inventory = bench.inventory(running, 1, "s4")
-
-        def measure():
-            runs = dict(overhead=bench.play(running, os.path.join(BENCH_PLAYBOOKS, "noop_baseline.yml"), inventory))
-            prepare(running, 20)
-            runs["run"] = bench.play(running, os.path.join(PLAYBOOKS, "baseline.yml"), inventory)
-            return runs
-
-        runs = repeated(bench, measure)
+        runs = alternating(bench, running, inventory, os.path.join(BENCH_PLAYBOOKS, "noop_baseline.yml"),
+                           os.path.join(PLAYBOOKS, "baseline.yml"), drift_every=20)
         b = bound(1, [1, n], drifted_per_tenant(n, 20), True, bench.args.forks, bench.latency_s)
         return [row("4 one tenant x %d mailboxes, 5%% drift" % n, runs["run"], b, runs["overhead"], memory_target=200)]
+    finally:
+        running.stop()
+
+
+def scenario_floor(bench, sizes, work):
+    """One exo_settings task's whole ansible-playbook run (one tenant, 10% drifted) against the same play with
+    ansible.builtin.ping plus the task's critical path (token, one page, one wave of $batch writes): what a module
+    process costs beyond Ansible's own floor. Rounds alternate the two plays; medians are compared."""
+    n = sizes["floor_mailboxes"]
+    running = bench.sandbox(work, "floor", 1, n, latency_ms=FLOOR_LATENCY_MS)
+    try:
+        inventory = bench.inventory(running, 1, "floor")
+        runs = alternating(bench, running, inventory, os.path.join(BENCH_PLAYBOOKS, "noop_settings.yml"),
+                           os.path.join(BENCH_PLAYBOOKS, "settings.yml"), drift_every=10)
+        b = bound(1, [n], drifted_per_tenant(n, 10), True, bench.args.forks, FLOOR_LATENCY_MS / 1000.0)
+        r = row("6 floor: one exo_settings task, 1 tenant x %d mailboxes, 10%% drift, %d ms" % (n, FLOOR_LATENCY_MS),
+                runs["run"], b, runs["overhead"])
+        r["floor_ok"] = r["wall_ratio"] <= FLOOR_TARGET
+        r["module_cpu_per_process_s"] = round(runs["run"]["module_cpu_s"] / max(1, runs["run"]["modules"]), 3)
+        return [r]
     finally:
         running.stop()
 
@@ -419,12 +447,13 @@ def main(argv=None):
     parser.add_argument("--forks", type=int, default=10)
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run of every scenario and the plot")
     parser.add_argument("--out", default=os.path.join(BENCH, "results"), help="directory for results.json/.md/.png")
-    parser.add_argument("--only", default="1,2,3,4,5,plot", help="comma list of: 1 (runs 1-3), 4, 5, plot")
+    parser.add_argument("--only", default="1,2,3,4,5,6,plot",
+                        help="comma list of: 1 (runs 1-3), 4, 5, 6 (the floor ratio), plot")
     parser.add_argument("--plot-tenants", help="comma list of tenant counts (default 5,10,20,40)")
     parser.add_argument("--plot-mailboxes", type=int, help="mailboxes per tenant in the plot (default 20)")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per ansible-playbook run")
     parser.add_argument("--repeat", type=int, default=3,
-                        help="rounds of scenarios 1-4 (each with its no-op run); the median wall time is reported")
+                        help="rounds of scenarios 1-4 and 6 (each with its no-op run); the median wall time is reported")
     parser.add_argument("--collections", help="an installed collections path to use instead of building one")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (playbook output, logs)")
     args = parser.parse_args(argv)
@@ -446,6 +475,9 @@ def main(argv=None):
         if "4" in only:
             print("scenario 4 ...", flush=True)
             rows += scenario_4(bench, sizes, work)
+        if "6" in only:
+            print("scenario 6 (floor) ...", flush=True)
+            rows += scenario_floor(bench, sizes, work)
         if "5" in only:
             print("scenario 5 ...", flush=True)
             more, speedup = scenario_5(bench, sizes, work)

@@ -36,8 +36,14 @@ options:
   client_certificate_path:
     description:
       - Path to a PEM file holding the app's private key and certificate, used instead of a secret.
+      - The key must be RSA; the file may hold a chain, in any order (the certificate that matches the key is sent).
       - Falls back to E(CSP_CLIENT_CERTIFICATE_PATH).
     type: path
+  client_certificate_passphrase:
+    description:
+      - Passphrase of an encrypted private key in O(client_certificate_path).
+      - Falls back to E(CSP_CLIENT_CERTIFICATE_PASSPHRASE).
+    type: str
   refresh_token:
     description:
       - The partner refresh token of the Secure Application Model (delegated, admin agent or GDAP user).
@@ -105,7 +111,9 @@ options:
     type: path
 requirements:
   - python >= 3.9
-  - cryptography, only with O(client_certificate_path)
+  - msal (acquires every token; not needed with O(access_token))
+  - requests (carries every HTTP call)
+  - cryptography, only with O(client_certificate_path) (msal needs it to sign with the certificate)
 notes:
   - "Every option except O(access_token) can be given once per play with
     C(module_defaults: {group/csp.exchange.auth: {...}})."

@@ -37,6 +37,12 @@ options:
     type: path
     env:
       - name: CSP_CLIENT_CERTIFICATE_PATH
+  client_certificate_passphrase:
+    description:
+      - Passphrase of an encrypted private key in O(client_certificate_path).
+    type: str
+    env:
+      - name: CSP_CLIENT_CERTIFICATE_PASSPHRASE
   refresh_token:
     description:
       - The partner refresh token of the Secure Application Model (delegated, admin agent or GDAP user).
@@ -91,5 +97,7 @@ options:
     default: 10
 requirements:
   - python >= 3.9
+  - msal (acquires every token)
+  - requests (carries every HTTP call)
   - cryptography, only with O(client_certificate_path)
 """

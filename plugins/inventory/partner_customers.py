@@ -117,7 +117,8 @@ from ansible_collections.csp.exchange.plugins.plugin_utils.customer_hosts import
 
 GROUP = "customers"
 # Options a user may write as a template (for example a secret-store lookup).
-TEMPLATABLE = ("partner_tenant", "client_id", "client_secret", "client_certificate_path", "refresh_token")
+TEMPLATABLE = ("partner_tenant", "client_id", "client_secret", "client_certificate_path",
+               "client_certificate_passphrase", "refresh_token")
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -151,7 +152,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return options
 
     def _fetch(self, options):
-        redactor = Redactor([options["client_secret"], options["refresh_token"]])
+        redactor = Redactor([options["client_secret"], options["refresh_token"],
+                             options["client_certificate_passphrase"]])
         try:
             page_size = validate_page_size(self.get_option("page_size"))
             connection = PartnerConnection(options, redactor, warn=self.display.warning)

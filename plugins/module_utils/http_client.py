@@ -1,25 +1,42 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Keep-alive HTTPS over the standard library, and the one fact the retry loop needs: was the request sent?
+"""HTTP over requests, and the one fact the retry loop needs: did the request leave?
 
-Why not urllib3 or requests: a module process lives well under a second and importing urllib3 cost about a tenth
-of its own work (bench/README.md), for a pool of a few connections to a few hosts. This file is that pool.
-Failures are sorted where they happen: ``NotSent`` (DNS, refused, connect timeout, proxy refusal),
-``TlsFailed`` (handshake or certificate; not sent either) and ``SentUnanswered`` (the request may have been executed).
+One ``requests.Session`` per module run (keep-alive pools shared by its threads, redirects, proxies from the
+environment with ``NO_PROXY``, http:// and https:// proxies, content decoding). Two things are ours:
+- TLS trust: an SSL context with the system's roots plus ``ca_path``, mounted on the adapter, so that
+  ``REQUESTS_CA_BUNDLE`` / ``CURL_CA_BUNDLE`` can never replace the trust the options ask for;
+- where a failure happened: urllib3's connections record their phase (connecting, writing, written) per thread,
+  so a failure is sorted into ``NotSent`` (name resolution, refused, connect timeout, proxy refusal, a write that
+  failed on a reused connection), ``TlsFailed`` (handshake or certificate) or ``SentUnanswered`` (the request was
+  written: the service may have executed it). urllib3 retries nothing: the retry loop is the Transport's.
 """
 from __future__ import absolute_import, division, print_function
 
-import base64
 import json
-import select
+import os
+import re
 import ssl
 import threading
-import zlib
+import traceback
 
-import http.client as httplib
-from urllib.parse import unquote, urlsplit
+try:
+    import requests
+    import urllib3
+    from requests.adapters import HTTPAdapter
+    from requests.utils import get_environ_proxies
+    from urllib3.poolmanager import pool_classes_by_scheme
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+    HTTPAdapter = object
+    pool_classes_by_scheme = {}
 
 __metaclass__ = type
+
+USER_AGENT = "csp.exchange/0.1 (Ansible collection)"
 
 
 class NotSent(Exception):
@@ -60,117 +77,182 @@ class HttpResponse:
         return self.body.decode("utf-8", "replace")
 
 
-def decode_body(data, encoding):
-    """The body without its Content-Encoding; a body that does not decode carries nothing (Exchange answers an
-    unknown cmdlet with NUL bytes labelled gzip)."""
-    encoding = (encoding or "").strip().lower()
-    if encoding not in ("gzip", "deflate") or not data:
-        return data
-    try:
-        if encoding == "gzip":
-            return zlib.decompress(data, 16 + zlib.MAX_WBITS)
+def tls_context(ca_path=None, validate_certs=True):
+    """Trust the system's roots plus an extra CA file (``ca_path``); one context, loaded once per run.
+
+    A Python without a usable system store (python.org builds on macOS) falls back to certifi's roots."""
+    if not validate_certs:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    context = ssl.create_default_context()
+    if not context.cert_store_stats()["x509_ca"] and not os.path.isdir(ssl.get_default_verify_paths().capath or ""):
         try:
-            return zlib.decompress(data)
-        except zlib.error:
-            return zlib.decompress(data, -zlib.MAX_WBITS)      # raw deflate, as some servers send it
-    except zlib.error:
-        return b""
+            import certifi   # pylint: disable=import-outside-toplevel
+            context.load_verify_locations(cafile=certifi.where())
+        except ImportError:
+            pass
+    if ca_path:
+        context.load_verify_locations(cafile=ca_path)
+    return context
 
 
-def _dropped(connection):
-    """True when an idle keep-alive connection was closed by the server (readable while idle means EOF)."""
-    sock = connection.sock
-    if sock is None:
-        return True
-    try:
-        readable, _w, _x = select.select([sock], [], [], 0)
-    except (OSError, ValueError):
-        return True
-    return bool(readable)
+# -- where a request stands: recorded by the connections, read when a failure is sorted ---------------------------
+
+_PHASE = threading.local()
 
 
-class ConnectionPool:
-    """Idle connections per (scheme, host, port, proxy), shared by the threads of one module run."""
+def _set_phase(value):
+    _PHASE.value = value
 
-    def __init__(self, context, timeout, maxsize=16):
-        self.context = context
+
+def _phase():
+    return getattr(_PHASE, "value", None)
+
+
+class _PhaseMixin:
+    """Records, for the calling thread, whether the request has been written completely."""
+
+    def connect(self):
+        _set_phase("connecting")
+        super(_PhaseMixin, self).connect()
+
+    def request(self, *args, **kwargs):   # pylint: disable=arguments-differ
+        _set_phase("writing")
+        try:
+            super(_PhaseMixin, self).request(*args, **kwargs)
+        except OSError:
+            # urllib3 swallows EPIPE/ECONNRESET here to read an early answer; if none comes, nothing was executed.
+            _set_phase("write failed")
+            raise
+        _set_phase("written")
+
+
+def _tracked(pool_class):
+    """urllib3's pool class for a scheme, whose connections record their phase."""
+    connection = type("Tracked" + pool_class.ConnectionCls.__name__, (_PhaseMixin, pool_class.ConnectionCls), {})
+    return type("Tracked" + pool_class.__name__, (pool_class,), {"ConnectionCls": connection})
+
+
+_POOL_CLASSES = dict((scheme, _tracked(pool)) for scheme, pool in pool_classes_by_scheme.items())
+
+
+class _Adapter(HTTPAdapter):
+    """Our SSL context on every pool (direct and through proxies), connections that record their phase, and no
+    retries in urllib3."""
+
+    def __init__(self, context, verify, maxsize):
+        self._context = context
+        self._verify = verify
+        super(_Adapter, self).__init__(pool_maxsize=maxsize, max_retries=0)
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["ssl_context"] = self._context
+        super(_Adapter, self).init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _POOL_CLASSES
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        fresh = proxy not in self.proxy_manager
+        # The context verifies the service through the tunnel and an https:// proxy's own certificate.
+        proxy_kwargs.setdefault("ssl_context", self._context)
+        proxy_kwargs.setdefault("proxy_ssl_context", self._context)
+        manager = super(_Adapter, self).proxy_manager_for(proxy, **proxy_kwargs)
+        if fresh:
+            manager.pool_classes_by_scheme = _POOL_CLASSES
+        return manager
+
+    def cert_verify(self, conn, url, verify, cert):
+        """Trust is the context's: requests would otherwise load its own CA bundle into it per connection."""
+        conn.cert_reqs = "CERT_REQUIRED" if self._verify and url.lower().startswith("https") else "CERT_NONE"
+        conn.ca_certs = conn.ca_cert_dir = None
+
+
+class HttpSession:
+    """One requests.Session for a module run; ``send`` answers an HttpResponse or raises NotSent, TlsFailed or
+    SentUnanswered."""
+
+    def __init__(self, ca_path=None, validate_certs=True, timeout=60, maxsize=16):
         self.timeout = timeout
-        self.maxsize = maxsize
-        self._idle = {}
+        self.session = requests.Session()
+        # Environment variables must not touch trust (REQUESTS_CA_BUNDLE…); proxies are read per host below.
+        self.session.trust_env = False
+        self.session.verify = bool(validate_certs)
+        self.session.headers["User-Agent"] = USER_AGENT
+        adapter = _Adapter(tls_context(ca_path, validate_certs), validate_certs, maxsize)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+        if not validate_certs:
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)   # the module warns once, loudly
+        self._proxies = {}
         self._lock = threading.Lock()
 
-    def new_connection(self, scheme, host, port, proxy=None):
-        """A connection (not yet connected); through ``proxy`` (``http://[user:pass@]host:port``) by CONNECT."""
-        if not proxy:
-            if scheme == "https":
-                return httplib.HTTPSConnection(host, port, timeout=self.timeout, context=self.context)
-            return httplib.HTTPConnection(host, port, timeout=self.timeout)
-        parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
-        if parts.scheme != "http":
-            raise NotSent("proxy %s: only http:// proxies are supported (the tunnel to the service is TLS)"
-                          % parts.hostname)
-        headers = {}
-        if parts.username:
-            credentials = "%s:%s" % (unquote(parts.username), unquote(parts.password or ""))
-            headers["Proxy-Authorization"] = "Basic " + base64.b64encode(credentials.encode("utf-8")).decode("ascii")
-        if scheme == "https":
-            connection = httplib.HTTPSConnection(parts.hostname, parts.port or 80, timeout=self.timeout,
-                                                 context=self.context)
-        else:
-            connection = httplib.HTTPConnection(parts.hostname, parts.port or 80, timeout=self.timeout)
-        connection.set_tunnel(host, port, headers)
-        return connection
-
-    def _checkout(self, key):
+    def proxies(self, url):
+        """The environment's proxies for this URL's host (HTTPS_PROXY, NO_PROXY with names, CIDRs…), as requests
+        reads them; looked up once per host."""
+        key = url.split("/", 3)[:3]
+        key = "/".join(key)
         with self._lock:
-            idle = self._idle.get(key) or []
-            while idle:
-                connection = idle.pop()
-                if not _dropped(connection):
-                    return connection
-                connection.close()
-        connection = self.new_connection(*key)
-        try:
-            connection.connect()
-        except ssl.SSLError as exc:      # before OSError, its base: includes certificate verification
-            connection.close()
-            raise TlsFailed(str(exc))
-        except (OSError, httplib.HTTPException) as exc:     # DNS, refused, timeout, the proxy said no
-            connection.close()
-            raise NotSent("%s: %s" % (type(exc).__name__, exc))
-        return connection
+            found = self._proxies.get(key)
+        if found is None:
+            found = get_environ_proxies(key + "/")
+            with self._lock:
+                self._proxies[key] = found
+        return found
 
-    def _checkin(self, key, connection):
-        with self._lock:
-            idle = self._idle.setdefault(key, [])
-            if len(idle) < self.maxsize:
-                idle.append(connection)
-                return
-        connection.close()
-
-    def request(self, method, url, body=None, headers=None, proxy=None):
-        """Send once and read the whole answer. Raises NotSent, TlsFailed or SentUnanswered."""
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        key = (scheme, parts.hostname, parts.port or (443 if scheme == "https" else 80), proxy)
-        target = (parts.path or "/") + ("?" + parts.query if parts.query else "")
-        connection = self._checkout(key)
+    def send(self, method, url, headers=None, data=None):
+        """Send once and read the whole answer."""
+        _set_phase(None)
         try:
-            connection.request(method, target, body=body, headers=headers or {})
-            response = connection.getresponse()
-            data = response.read()
-        except (OSError, httplib.HTTPException) as exc:
-            connection.close()
-            raise SentUnanswered("%s: %s" % (type(exc).__name__, exc) if str(exc) else type(exc).__name__)
-        if response.will_close:
-            connection.close()
-        else:
-            self._checkin(key, connection)
-        return HttpResponse(response.status, response.msg, decode_body(data, response.msg.get("Content-Encoding")), url)
+            response = self.session.request(method, url, headers=headers, data=data, timeout=self.timeout,
+                                            proxies=self.proxies(url), stream=True)
+        except requests.exceptions.InvalidProxyURL as exc:
+            raise NotSent("the proxy from the environment is not a valid URL (%s)" % type(exc).__name__)
+        except requests.exceptions.RequestException as exc:
+            raise _sorted(exc)
+        try:
+            body = response.content
+        except requests.exceptions.ContentDecodingError:
+            # Exchange answers an unknown cmdlet with NUL bytes labelled gzip: an error without a body. A success
+            # whose body cannot be decoded is an answer we could not read.
+            if response.status_code < 400:
+                raise SentUnanswered("the answer (HTTP %s) could not be decoded (Content-Encoding %s)"
+                                     % (response.status_code, response.headers.get("Content-Encoding")))
+            body = b""
+        except requests.exceptions.RequestException as exc:
+            raise SentUnanswered(_describe(exc))
+        finally:
+            response.close()
+        return HttpResponse(response.status_code, response.headers, body, response.url)
 
     def close(self):
-        with self._lock:
-            for idle in self._idle.values():
-                for connection in idle:
-                    connection.close()
-            self._idle.clear()
+        self.session.close()
+
+
+def _sorted(exc):
+    """NotSent, TlsFailed or SentUnanswered for a requests exception, from where the request stood."""
+    text = _describe(exc)
+    if _phase() == "written":
+        return SentUnanswered(text)
+    if isinstance(exc, requests.exceptions.SSLError) or "SSL" in text.split(":", 1)[0] or "CERTIFICATE_VERIFY" in text:
+        return TlsFailed(text)
+    return NotSent(text)
+
+
+_OBJECT = re.compile(r"\(?<[\w.]+ object at 0x[0-9a-f]+>[:,]\s*'?")
+_CREDENTIALS = re.compile(r"//[^/@\s]*@")
+
+
+def _describe(exc):
+    """The innermost reason of a requests/urllib3 exception, one line, no URL credentials."""
+    reason = exc
+    while True:
+        inner = getattr(reason, "reason", None)
+        if not isinstance(inner, BaseException):
+            inner = reason.args[0] if reason.args and isinstance(reason.args[0], BaseException) else None
+        if inner is None or inner is reason:
+            break
+        reason = inner
+    text = str(reason).splitlines()[0] if str(reason) else ""
+    text = _CREDENTIALS.sub("//", _OBJECT.sub("", text))
+    return "%s: %s" % (type(reason).__name__, text) if text else type(reason).__name__

@@ -31,6 +31,8 @@ AUTH_ARGSPEC = dict(
     client_id=dict(type="str", fallback=(env_fallback, ["CSP_CLIENT_ID"])),
     client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["CSP_CLIENT_SECRET"])),
     client_certificate_path=dict(type="path", fallback=(env_fallback, ["CSP_CLIENT_CERTIFICATE_PATH"])),
+    client_certificate_passphrase=dict(type="str", no_log=True,
+                                       fallback=(env_fallback, ["CSP_CLIENT_CERTIFICATE_PASSPHRASE"])),
     refresh_token=dict(type="str", no_log=True, fallback=(env_fallback, ["CSP_REFRESH_TOKEN"])),
     access_token=dict(type="str", no_log=True),
     auth_mode=dict(type="str", default="auto", choices=["auto", "delegated", "app_only"],
@@ -54,7 +56,8 @@ class CspModule:
         kwargs.setdefault("supports_check_mode", True)
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         p = self.module.params
-        self.redactor = Redactor([p["client_secret"], p["refresh_token"], p["access_token"]])
+        self.redactor = Redactor([p["client_secret"], p["refresh_token"], p["access_token"],
+                                  p["client_certificate_passphrase"]])
         self._require_tenant = require_tenant
         self._transport = self._tokens = self._endpoints = None
 
@@ -90,7 +93,8 @@ class CspModule:
             p = self.module.params
             self._tokens = TokenProvider(
                 self._endpoints, self.transport, client_id=p["client_id"], client_secret=p["client_secret"],
-                certificate_path=p["client_certificate_path"], refresh_token=p["refresh_token"],
+                certificate_path=p["client_certificate_path"],
+                certificate_passphrase=p["client_certificate_passphrase"], refresh_token=p["refresh_token"],
                 access_token=p["access_token"], auth_mode=p["auth_mode"], redactor=self.redactor,
                 cache=TokenCache(p["token_cache"]) if p["token_cache"] and not p["access_token"] else None)
         return self._tokens

@@ -7,63 +7,32 @@ twice. Service clients decide what a final answer means; this file decides wheth
 """
 from __future__ import absolute_import, division, print_function
 
+import base64
 import json
-import os
 import re
-import ssl
 import threading
 import time
 import uuid
 
-from .errors import InvalidInputError, OutcomeUnknownError, TransportError
-from .http_client import ConnectionPool, NotSent, SentUnanswered, TlsFailed
+from .errors import AuthError, InvalidInputError, OutcomeUnknownError, TransportError
+from .http_client import HAS_REQUESTS, HttpSession, NotSent, SentUnanswered, TlsFailed
 from .retry import CONCURRENCY_MESSAGE, RETRYABLE_STATUS, RetryPolicy, parse_retry_after
 
 __metaclass__ = type
 
-USER_AGENT = "csp.exchange/0.1 (Ansible collection)"
-_PROXY_VARIABLES = ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY")
 
-
-def tls_context(ca_path=None, validate_certs=True):
-    """Trust the system's roots plus an extra CA file (``ca_path``).
-
-    Our own context, so REQUESTS_CA_BUNDLE and the like never replace the trust the options ask for. A Python
-    without a usable system store (python.org builds on macOS) falls back to certifi's roots when installed."""
-    if not validate_certs:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-        return context
-    context = ssl.create_default_context()
-    if not context.cert_store_stats()["x509_ca"] and not os.path.isdir(ssl.get_default_verify_paths().capath or ""):
-        try:
-            import certifi   # pylint: disable=import-outside-toplevel
-            context.load_verify_locations(cafile=certifi.where())
-        except ImportError:
-            pass
-    if ca_path:
-        context.load_verify_locations(cafile=ca_path)
-    return context
-
-
-def environment_proxy(url):
-    """The proxy URL the environment asks for (``HTTPS_PROXY``, ``NO_PROXY``…), or None."""
-    if not any(os.environ.get(name) for name in _PROXY_VARIABLES):
+def claims_challenge(response):
+    """The claims a 401 asks for (``WWW-Authenticate: Bearer … error="insufficient_claims", claims="<base64>"``,
+    Continuous Access Evaluation), as JSON text; None when the 401 is no claims challenge."""
+    header = response.headers.get("WWW-Authenticate") or ""
+    match = re.search(r'claims="([^"]+)"', header)
+    if not match or "insufficient_claims" not in header:
         return None
-    from urllib.request import getproxies_environment, proxy_bypass_environment  # pylint: disable=import-outside-toplevel
-    from urllib.parse import urlsplit  # pylint: disable=import-outside-toplevel
-    proxies = getproxies_environment()
-    proxy = proxies.get(url.split(":", 1)[0].lower()) or proxies.get("all")
-    if not proxy or proxy_bypass_environment(_host(url), proxies):
-        return None
-    parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
-    if parts.scheme != "http":
-        # Named by host only: the URL may carry the proxy's credentials.
-        raise InvalidInputError("The proxy from the environment (%s://%s) is not an http:// proxy; TLS to the service "
-                                "is tunnelled through it with CONNECT, so give it as http://%s:PORT."
-                                % (parts.scheme, parts.hostname, parts.hostname))
-    return proxy
+    value = match.group(1).strip()
+    try:
+        return base64.b64decode(value + "=" * (-len(value) % 4)).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return value if value.startswith("{") else None
 
 
 class Transport:
@@ -74,39 +43,47 @@ class Transport:
         self.policy = retry_policy or RetryPolicy()
         self.sleep = sleep
         self.stats = {"requests": 0, "retries": 0, "waited_seconds": 0.0, "token_refreshes": 0}
+        self._stats_lock = threading.Lock()
         # Throttle windows per service and tenant (URL minus its last segment): when one thread is told to wait
         # (429 + Retry-After), the others wait too instead of spending their retries inside the window.
         self._gates = {}
         self._gate_lock = threading.Lock()
-        # Keep-alive connections; 16 cover exo_settings' threads. Redirects and retries are ours to decide.
-        self.pool = ConnectionPool(tls_context(ca_path, validate_certs), timeout, maxsize=16)
+        self._http_options = (ca_path, validate_certs, timeout)
+        self._http = None
+
+    @property
+    def http(self):
+        """The run's requests session (built on first use: a module that fails its checks never imports requests)."""
+        if self._http is None:
+            if not HAS_REQUESTS:
+                raise InvalidInputError("HTTP calls need the Python library requests on the host that runs the module "
+                                        "(pip install requests).")
+            with self._stats_lock:
+                if self._http is None:
+                    self._http = HttpSession(*self._http_options)
+        return self._http
+
+    def count(self, name, amount=1):
+        with self._stats_lock:
+            self.stats[name] += amount
 
     def send_once(self, method, url, headers=None, body=None, data=None):
         """One attempt without retries; raises NotSent, TlsFailed or SentUnanswered (http_client).
 
         ``body`` is sent as JSON, ``data`` (a dict or a string) form-encoded (the token requests)."""
-        proxy = environment_proxy(url)
-        self.stats["requests"] += 1
+        self.count("requests")
         headers = dict(headers or {})
-        payload = None
         if body is not None:
-            payload = json.dumps(body).encode("utf-8")
+            data = json.dumps(body).encode("utf-8")
             headers.setdefault("Content-Type", "application/json")
-        elif data is not None:
-            if isinstance(data, dict):
-                from urllib.parse import urlencode   # pylint: disable=import-outside-toplevel
-                data = urlencode(data)
-            payload = data.encode("utf-8") if not isinstance(data, bytes) else data
-            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-        headers.setdefault("User-Agent", USER_AGENT)
-        headers.setdefault("Accept-Encoding", "gzip, deflate")
-        return self.pool.request(method, url, body=payload, headers=headers, proxy=proxy)
+        return self.http.send(method, url, headers=headers, data=data)
 
     def request(self, method, url, headers=None, body=None, data=None, auth=None, idempotent=True,
                 is_transient=None, what="the request"):
         """Send with retries and return the final HttpResponse (which may be an error the caller interprets).
 
-        ``auth(force_refresh)`` returns a bearer token; on a 401 it is called once more with True.
+        ``auth(force_refresh, claims)`` returns a bearer token; on a 401 it is called once more with
+        ``force_refresh`` True, or, when the 401 is a claims challenge, once with the claims asked for.
         ``is_transient(response)`` flags service-specific transient errors beyond 429/503/504.
         Non-idempotent requests are resent only when they provably were not executed (connect failure,
         429); otherwise an ambiguous failure raises OutcomeUnknownError.
@@ -117,11 +94,12 @@ class Transport:
         failures = throttles = 0
         waited = 0.0
         refreshed = force_refresh = maybe_applied = False
+        claims = answered_claims = None
         what = what[0].upper() + what[1:]
         while True:
             if auth is not None:
-                headers["Authorization"] = "Bearer %s" % auth(force_refresh)
-                force_refresh = False
+                headers["Authorization"] = "Bearer %s" % (auth(True, claims) if claims else auth(force_refresh))
+                force_refresh, claims = False, None
             retry_after = None
             was_throttled = False
             self._await_gate(url)
@@ -141,10 +119,23 @@ class Transport:
                 last = "connection error: %s" % _first_line(exc)
             else:
                 status = response.status
+                challenge = claims_challenge(response) if status == 401 and auth is not None else None
+                if challenge and answered_claims:
+                    raise AuthError("%s was refused with a claims challenge (Continuous Access Evaluation: %s) even "
+                                    "with a token carrying the claims it asked for; the partner user must satisfy "
+                                    "the tenant's Conditional Access (for example sign in again with MFA and store "
+                                    "the new refresh_token), or ask the customer to exclude the partner app."
+                                    % (what, challenge[:200]), www_authenticate=challenge[:500])
+                if challenge:
+                    # The resource wants a token with these claims (revoked session, new location, step-up): msal
+                    # asks for exactly that, once.
+                    answered_claims = claims = challenge
+                    self.count("token_refreshes")
+                    continue
                 if status == 401 and auth is not None and not refreshed:
                     # Tokens can be revoked or expire mid-run: one fresh token, then the answer stands.
                     refreshed = force_refresh = True
-                    self.stats["token_refreshes"] += 1
+                    self.count("token_refreshes")
                     continue
                 throttled = status == 429 or (status >= 400 and CONCURRENCY_MESSAGE in response.text[:300])
                 transient = status in RETRYABLE_STATUS or _non_json_5xx(response) or (
@@ -174,8 +165,8 @@ class Transport:
                                      attempts=attempts)
             if retry_after is not None:
                 self.hold(url, wait)
-            self.stats["retries"] += 1
-            self.stats["waited_seconds"] += wait
+            self.count("retries")
+            self.count("waited_seconds", wait)
             waited += wait
             self.sleep(wait)
 

@@ -18,7 +18,8 @@ from ansible_collections.csp.exchange.plugins.module_utils.transport import Tran
 __metaclass__ = type
 
 # What PartnerConnection reads: the plugin_auth fragment's options.
-OPTIONS = ("partner_tenant", "client_id", "client_secret", "client_certificate_path", "refresh_token", "auth_mode",
+OPTIONS = ("partner_tenant", "client_id", "client_secret", "client_certificate_path", "client_certificate_passphrase",
+           "refresh_token", "auth_mode",
            "cloud", "endpoints", "ca_path", "validate_certs", "timeout", "max_retries")
 
 
@@ -50,6 +51,7 @@ class PartnerConnection:
                                    retry_policy=RetryPolicy(max_retries=p["max_retries"]))
         self.tokens = TokenProvider(self.endpoints, self.transport, client_id=p["client_id"],
                                     client_secret=p["client_secret"], certificate_path=p["client_certificate_path"],
+                                    certificate_passphrase=p.get("client_certificate_passphrase"),
                                     refresh_token=p["refresh_token"], auth_mode=p["auth_mode"], redactor=redactor)
         self.tokens.check()
 

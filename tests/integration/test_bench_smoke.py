@@ -17,7 +17,7 @@ def test_bench_quick_smoke(collections, tmp_path):
                           cwd=harness.ROOT, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     data = json.loads((out / "results.json").read_text())
-    assert len(data["rows"]) == 6
+    assert len(data["rows"]) == 7
     for r in data["rows"]:
         assert set(COLUMNS) <= set(r), set(COLUMNS) - set(r)
         assert r["rc_ok"], r
@@ -33,6 +33,10 @@ def test_bench_quick_smoke(collections, tmp_path):
     assert first["ratio"] >= 1.0 and second["ratio"] >= 1.0 and big["ratio"] >= 1.0   # a bound is never beaten
     assert all(r["overhead_s"] > 0 and r["wall_ok"] is not None for r in (first, second, drift, big))
     assert all(len(r["wall_runs_s"]) == 2 and r["wall_s"] in r["wall_runs_s"] for r in (first, second, drift, big))
+    floor = by_number["6"][0]
+    # One task, one tenant: exactly the lower bound (one token, one page, the write batches; no discovery request).
+    assert floor["ratio"] == 1.0 and floor["identity_discovery"] == 0 and floor["writes"] > 0
+    assert floor["floor_ok"] is not None and floor["module_cpu_per_process_s"] > 0 and floor["modules"] == 1
     ours, uri = by_number["5"]
     assert "uri" in uri["scenario"] and uri["exchange_single_write"] > 0 and ours["exchange_single_write"] == 0
     assert data["speedup"] and data["speedup"] > 0

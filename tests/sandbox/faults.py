@@ -16,6 +16,7 @@ DEFAULTS: Dict[str, Any] = {
     "expired_refresh_token": False,     # every refresh-token redemption -> AADSTS700082
     "revoked_refresh_token": False,     # -> AADSTS50173
     "conditional_access": False,        # -> AADSTS53003 (scope it to a tenant)
+    "claims_challenge": "",             # an auth context id (c1): Exchange asks CP1 clients for it (cae.py)
     "exchange_transient_rate": 0.0,
     "addressing_fault_rate": 0.0,
     "guid_addressing_fault": False,

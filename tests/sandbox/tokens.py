@@ -59,7 +59,8 @@ class Tokens:
     # -- issuing --------------------------------------------------------------------------------------
     def issue_access_token(self, *, audience: str, tenant_id: str, app_id: str, oid: str, lifetime_s: int,
                            scp: Optional[str] = None, roles: Optional[List[str]] = None,
-                           upn: Optional[str] = None, wids: Optional[List[str]] = None) -> str:
+                           upn: Optional[str] = None, wids: Optional[List[str]] = None,
+                           extra: Optional[dict] = None) -> str:
         now = self.clock.now()
         claims = {"aud": audience, "iss": f"https://sts.windows.net/{tenant_id}/", "iat": int(now), "nbf": int(now),
                   "exp": int(now + lifetime_s), "tid": tenant_id, "oid": oid, "sub": oid, "appid": app_id,
@@ -70,6 +71,7 @@ class Tokens:
             claims.update(roles=roles or [], idtyp="app")
         if wids:
             claims["wids"] = wids
+        claims.update(extra or {})
         token = jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.kid, "x5t": self.kid})
         with self._lock:
             self._trim()

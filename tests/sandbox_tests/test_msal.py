@@ -83,3 +83,33 @@ def test_msal_surfaces_identity_5xx_as_service_error(fresh_sandbox):
     fresh_sandbox.admin.set_faults(service="identity", failure_rate=1.0)
     with pytest.raises(msal.exceptions.MsalServiceError):
         app.acquire_token_for_client(["https://outlook.office365.com/.default"])
+
+
+def _get_org(handle, token):
+    return handle.session().post(f"{handle.url}/adminapi/beta/{CONTOSO}/InvokeCommand",
+                                 headers={"Authorization": f"Bearer {token}"},
+                                 json={"CmdletInput": {"CmdletName": "Get-OrganizationConfig", "Parameters": {}}})
+
+
+def test_claims_challenge_only_for_capable_clients_and_met_by_a_claims_request(fresh_sandbox):
+    """learn.microsoft.com/entra/identity-platform/claims-challenge: the challenge goes to clients that declared
+    CP1; a token asked for with the challenged claims passes, a plain refresh does not."""
+    import base64
+    import json
+    fresh_sandbox.admin.set_faults(service="exchange", tenant=CONTOSO, claims_challenge="c1")
+    scopes = ["https://outlook.office365.com/.default"]
+    plain = _app(fresh_sandbox, CONTOSO).acquire_token_for_client(scopes)["access_token"]
+    refused = _get_org(fresh_sandbox, plain)
+    assert refused.status_code == 401 and "insufficient_claims" not in refused.headers["WWW-Authenticate"]
+    capable = msal.ConfidentialClientApplication(
+        fresh_sandbox.env["CSP_CLIENT_ID"], client_credential=fresh_sandbox.env["CSP_CLIENT_SECRET"],
+        authority=f"{fresh_sandbox.url}/{CONTOSO}", instance_discovery=False, http_client=fresh_sandbox.session(),
+        client_capabilities=["CP1"])
+    challenged = _get_org(fresh_sandbox, capable.acquire_token_for_client(scopes)["access_token"])
+    header = challenged.headers["WWW-Authenticate"]
+    assert challenged.status_code == 401 and 'error="insufficient_claims"' in header
+    claims = base64.b64decode(header.split('claims="')[1].split('"')[0]).decode()
+    assert json.loads(claims) == {"access_token": {"acrs": {"essential": True, "value": "c1"}}}
+    answered = capable.acquire_token_for_client(scopes, claims_challenge=claims)["access_token"]
+    assert decode_claims(answered)["acrs"] == ["c1"]
+    assert _get_org(fresh_sandbox, answered).status_code == 200

@@ -9,7 +9,7 @@ import json
 import uuid
 from urllib.parse import unquote, urlsplit
 
-from .. import store as st
+from .. import cae, store as st
 from ..exchange import errors
 from ..exchange.cmdlets import MORE_RESULTS
 from ..exchange.engine import ExchangeTenant
@@ -83,6 +83,16 @@ def _customer(sandbox, segment: str):
     return None
 
 
+def _claims_refusal(sandbox, claims, customer):
+    """The 401 of a claims challenge (cae.py) when the tenant's policy asks for an auth context the token lacks."""
+    auth_context = sandbox.faults.setting("claims_challenge", "", "exchange", customer.id)
+    if not auth_context or cae.satisfied(claims, auth_context):
+        return None
+    # Only a client that declared CP1 is told what to ask for; others are simply refused.
+    return Response.empty(401, {"www-authenticate": cae.challenge_header(auth_context) if cae.capable(claims)
+                                else WWW_AUTHENTICATE})
+
+
 def _authorize(sandbox, headers, customer, cmdlet):
     """None when the token may run cmdlets in ``customer``; else the 401/403 Exchange answers."""
     try:
@@ -91,6 +101,9 @@ def _authorize(sandbox, headers, customer, cmdlet):
         return _unauthorized()
     if str(claims.get("tid", "")).lower() != customer.id.lower():
         return _unauthorized()
+    refusal = _claims_refusal(sandbox, claims, customer)
+    if refusal is not None:
+        return refusal
     if "scp" in claims:
         return None if DELEGATED_SCOPE in str(claims["scp"]).split() else _not_allowed(cmdlet)
     if APP_ROLE not in (claims.get("roles") or []):
@@ -168,6 +181,11 @@ def batch(sandbox, request: Request, version: str, tenant: str) -> Response:
     if customer is None:
         return _unauthorized()
     request.tenant = customer.id
+    # The batch's own token answers a claims challenge for all its items, as any 401 of the outer request does.
+    outer_claims = sandbox.tokens.peek(request.headers.get("authorization"))
+    refusal = _claims_refusal(sandbox, outer_claims, customer) if outer_claims else None
+    if refusal is not None:
+        return refusal
     try:
         items = request.json().get("requests")
     except (ValueError, AttributeError):

@@ -7,7 +7,7 @@ import secrets
 import uuid
 from typing import List, Optional, Tuple
 
-from .. import store as st
+from .. import cae, store as st
 from ..tokens import AssertionRejected, check_client_assertion
 from ..wire import Request, Response
 
@@ -232,7 +232,7 @@ def _refresh_token_grant(sandbox, request, form, directory: st.Tenant) -> Respon
     lifetime = int(faults.setting("token_lifetime_s", 3599, "identity", directory.id))
     access = sandbox.tokens.issue_access_token(audience=audience, tenant_id=directory.id, app_id=app.client_id,
                                                oid=partner.user_oid, scp=" ".join(wanted), upn=partner.user_upn,
-                                               lifetime_s=lifetime)
+                                               lifetime_s=lifetime, extra=cae.token_claims(form.get("claims")))
     # Graph answers short scope names; other resources the full URI (contract §2.3); both echo .default.
     shown = wanted if resource_app_id == st.GRAPH_APP_ID else [f"{audience}/{n}" for n in wanted]
     if ".default" in names:
@@ -272,6 +272,7 @@ def _client_credentials_grant(sandbox, request, form, directory: st.Tenant) -> R
         sp_id = app_sp.id
     lifetime = int(sandbox.faults.setting("token_lifetime_s", 3599, "identity", directory.id))
     access = sandbox.tokens.issue_access_token(audience=audience, tenant_id=directory.id, app_id=app.client_id,
-                                               oid=sp_id, roles=roles, wids=wids, lifetime_s=lifetime)
+                                               oid=sp_id, roles=roles, wids=wids, lifetime_s=lifetime,
+                                               extra=cae.token_claims(form.get("claims")))
     return Response.json(200, {"token_type": "Bearer", "expires_in": lifetime, "ext_expires_in": lifetime,
                                "access_token": access}, headers={"cache-control": "no-store"})

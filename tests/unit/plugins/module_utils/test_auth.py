@@ -1,4 +1,5 @@
-"""The token requests: the form each grant sends, the certificate assertion, and failures as one sentence."""
+"""The token requests through msal: the form each grant sends, the certificate assertion, claims challenges,
+lifetimes on our clock, and failures as one sentence. The identity platform is a scripted stub under msal."""
 import base64
 import datetime
 import hashlib
@@ -13,7 +14,6 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from ansible_collections.csp.exchange.plugins.module_utils.auth import TokenProvider
-from ansible_collections.csp.exchange.plugins.module_utils.client_assertion import ClientCertificate
 from ansible_collections.csp.exchange.plugins.module_utils.endpoints import Endpoints
 from ansible_collections.csp.exchange.plugins.module_utils.errors import AuthError, InvalidInputError
 from ansible_collections.csp.exchange.plugins.module_utils.redact import Redactor
@@ -69,63 +69,159 @@ def test_delegated_grant_sends_msals_form_and_keeps_the_rotated_refresh_token():
     redactor = Redactor(["secret-value", "rt-old"])
     tokens = provider(stub, client_secret="secret-value", refresh_token="rt-old", redactor=redactor)
     token = tokens.get("exchange", TENANT)
+    assert len(stub.sent) == 1          # no discovery request: the OpenID document is built locally
     sent = stub.sent[0]
     assert sent["method"] == "POST" and sent["url"] == TOKEN_URL and sent["headers"]["Accept"] == "application/json"
-    assert sent["form"] == {"client_id": "app-id", "client_info": "1", "grant_type": "refresh_token",
-                            "refresh_token": "rt-old", "client_secret": "secret-value",
-                            "scope": "https://outlook.office365.com/.default offline_access openid profile"}
+    assert sent["headers"]["x-client-sku"] == "MSAL.Python"           # msal built the request
+    form = dict((k, str(v)) for k, v in sent["form"].items())
+    assert json.loads(form.pop("claims")) == {"access_token": {"xms_cc": {"values": ["CP1"]}}}
+    assert form == {"client_id": "app-id", "client_info": "1", "grant_type": "refresh_token",
+                    "refresh_token": "rt-old", "client_secret": "secret-value",
+                    "scope": "https://outlook.office365.com/.default offline_access openid profile"}
     assert token.tenant_id == TENANT and token.scopes == ["Exchange.Manage"] and token.fresh
     assert tokens.rotated_refresh_token == "rt-new" and redactor.text("x rt-new y") == "x ******** y"
     assert tokens.get("exchange", TENANT) is token and len(stub.sent) == 1      # memoised for the run
 
 
-def test_app_only_grant_asks_for_the_resource_default_only():
-    stub = IdentityStub((200, {"access_token": access_token()}))
+def test_app_only_grant_asks_for_the_resource_default_and_says_it_handles_claims_challenges():
+    stub = IdentityStub((200, {"access_token": access_token(), "expires_in": 3599}))
     provider(stub, client_secret="s", auth_mode="app_only").get("graph", TENANT)
     form = stub.sent[0]["form"]
     assert form["grant_type"] == "client_credentials" and form["scope"] == "https://graph.microsoft.com/.default"
     assert "refresh_token" not in form
+    assert json.loads(form["claims"]) == {"access_token": {"xms_cc": {"values": ["CP1"]}}}
 
 
-def test_certificate_assertion_is_a_verifiable_ps256_jwt_for_the_token_endpoint(tmp_path):
-    path, cert = certificate_pem(tmp_path)
-    stub = IdentityStub((200, {"access_token": access_token()}), (200, {"access_token": access_token()}))
-    tokens = provider(stub, certificate_path=path, refresh_token="rt")
-    tokens.check()
-    tokens.get("exchange", TENANT)
-    form = stub.sent[0]["form"]
+@pytest.mark.parametrize("skew", [-3600, 3600])
+def test_lifetime_comes_from_expires_in_on_the_local_clock_not_from_exp(skew):
+    # The identity platform's clock is an hour off ours: exp read against our clock would be wrong.
+    stub = IdentityStub((200, {"access_token": access_token(exp=time.time() + skew + 3599), "expires_in": 3599}))
+    tokens = provider(stub, client_secret="s", refresh_token="rt")
+    token = tokens.get("exchange", TENANT)
+    assert abs(token.expires_on - (time.time() + 3599)) < 5 and token.fresh
+    for dummy in range(5):
+        assert tokens.get("exchange", TENANT) is token
+    assert len(stub.sent) == 1
+
+
+@pytest.mark.parametrize("mode", ["delegated", "app_only"])
+def test_a_claims_challenge_is_answered_through_msal_with_the_claims(mode):
+    stub = IdentityStub((200, {"access_token": access_token("t1"), "expires_in": 3599}),
+                        (200, {"access_token": access_token("t2"), "expires_in": 3599}))
+    tokens = provider(stub, client_secret="s", refresh_token="rt" if mode == "delegated" else None)
+    auth = tokens.bearer("exchange", TENANT)
+    first = auth()
+    challenge = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'
+    second = auth(True, challenge)
+    assert first != second and len(stub.sent) == 2
+    claims = json.loads(stub.sent[1]["form"]["claims"])
+    assert claims["access_token"]["acrs"] == {"essential": True, "value": "c1"}
+    assert claims["access_token"]["xms_cc"] == {"values": ["CP1"]}
+    assert tokens.get("exchange", TENANT).token == second          # the new token serves the rest of the run
+
+
+def test_a_refused_token_is_replaced_once_for_all_threads():
+    import threading
+    stub = IdentityStub(*[(200, {"access_token": access_token(exp=time.time() + 3600 + i), "expires_in": 3599})
+                          for i in range(10)])
+    tokens = provider(stub, client_secret="s", refresh_token="rt")
+    handed = [tokens.bearer("exchange", TENANT) for dummy in range(8)]
+    rejected = [auth() for auth in handed][0]
+    results = []
+    threads = [threading.Thread(target=lambda a=a: results.append(a(True))) for a in handed]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(stub.sent) == 2 and set(results) == {tokens.get("exchange", TENANT).token} != {rejected}
+
+
+def chain_first_pem(tmp_path, encrypt=None):
+    """A CA certificate first, then the app's key and certificate (signed by that CA)."""
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    def build(subject, public_key):
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+        issuer = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test-ca")])
+        return (x509.CertificateBuilder().subject_name(name).issuer_name(issuer).public_key(public_key)
+                .serial_number(x509.random_serial_number()).not_valid_before(now)
+                .not_valid_after(now + datetime.timedelta(days=1)).sign(ca_key, hashes.SHA256()))
+    ca, leaf = build("test-ca", ca_key.public_key()), build("csp-exchange-app", key.public_key())
+    encryption = serialization.BestAvailableEncryption(encrypt.encode()) if encrypt else serialization.NoEncryption()
+    path = tmp_path / "chain.pem"
+    path.write_bytes(ca.public_bytes(serialization.Encoding.PEM)
+                     + key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+                     + leaf.public_bytes(serialization.Encoding.PEM))
+    return str(path), leaf
+
+
+def assert_assertion_for(form, cert):
     assert "client_secret" not in form
     assert form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
     assertion = form["client_assertion"]
     header = jwt.get_unverified_header(assertion)
     der = cert.public_bytes(serialization.Encoding.DER)
-    assert header["alg"] == "PS256" and header["x5c"] == [base64.b64encode(der).decode()]
+    assert header["alg"] == "PS256"
+    assert base64.b64decode("".join(header["x5c"][0].split())) == der
     padded = header["x5t#S256"] + "=" * (-len(header["x5t#S256"]) % 4)
     assert base64.urlsafe_b64decode(padded) == hashlib.sha256(der).digest()
     claims = jwt.decode(assertion, cert.public_key(), algorithms=["PS256"], audience=TOKEN_URL)
     assert claims["iss"] == claims["sub"] == "app-id" and 590 <= claims["exp"] - claims["iat"] <= 600
-    tokens.get("graph", TENANT)          # same endpoint, within 540 s: the same assertion
+    return assertion
+
+
+def test_certificate_assertion_is_a_verifiable_ps256_jwt_for_the_token_endpoint(tmp_path):
+    path, cert = certificate_pem(tmp_path)
+    stub = IdentityStub((200, {"access_token": access_token(), "expires_in": 3599}),
+                        (200, {"access_token": access_token(), "expires_in": 3599}))
+    tokens = provider(stub, certificate_path=path, refresh_token="rt")
+    tokens.check()
+    tokens.get("exchange", TENANT)
+    assertion = assert_assertion_for(stub.sent[0]["form"], cert)
+    tokens.get("graph", TENANT)          # same authority, same msal app: msal reuses its assertion
     assert stub.sent[1]["form"]["client_assertion"] == assertion
 
 
-def test_assertion_is_renewed_before_it_expires(tmp_path):
-    certificate = ClientCertificate(certificate_pem(tmp_path)[0])
-    first = certificate.assertion("app", TOKEN_URL, now=1000.0)
-    assert certificate.assertion("app", TOKEN_URL, now=1500.0) == first
-    assert certificate.assertion("app", TOKEN_URL, now=1541.0) != first
+@pytest.mark.parametrize("passphrase", [None, "correct horse"])
+def test_a_chain_first_pem_signs_with_the_certificate_of_its_key(tmp_path, passphrase):
+    path, leaf = chain_first_pem(tmp_path, encrypt=passphrase)
+    stub = IdentityStub((200, {"access_token": access_token(), "expires_in": 3599}))
+    tokens = provider(stub, certificate_path=path, certificate_passphrase=passphrase, refresh_token="rt")
+    tokens.check()
+    tokens.get("exchange", TENANT)
+    assert_assertion_for(stub.sent[0]["form"], leaf)
 
 
-@pytest.mark.parametrize("kind, message", [
-    ("ec", "needs an RSA key"),
-    ("encrypted", "holds an encrypted private key"),
-    ("no-cert", "must hold both a PEM private key and a PEM certificate"),
-    ("missing", "cannot be read"),
+def mismatched_pem(tmp_path):
+    path, _cert = certificate_pem(tmp_path)
+    other, _cert = certificate_pem(tmp_path / "..", key=None)
+    text = open(path).read()
+    key = text[:text.index("-----BEGIN CERTIFICATE-----")]
+    cert = open(other).read()
+    cert = cert[cert.index("-----BEGIN CERTIFICATE-----"):]
+    path = tmp_path / "mismatch.pem"
+    path.write_text(key + cert)
+    return str(path)
+
+
+@pytest.mark.parametrize("kind, passphrase, message", [
+    ("ec", None, "needs an RSA key"),
+    ("encrypted", None, "holds an encrypted private key; set client_certificate_passphrase"),
+    ("encrypted", "not-the-passphrase", "wrong client_certificate_passphrase"),
+    ("plain", "pw", "not encrypted, but client_certificate_passphrase is set"),
+    ("mismatch", None, "none of its 1 certificate"),
+    ("no-cert", None, "must hold one PEM private key and its PEM certificate"),
+    ("missing", None, "cannot be read"),
 ])
-def test_unusable_certificates_fail_before_any_request(tmp_path, kind, message):
+def test_unusable_certificates_fail_before_any_request(tmp_path, kind, passphrase, message):
     if kind == "ec":
         path = certificate_pem(tmp_path, key=ec.generate_private_key(ec.SECP256R1()))[0]
-    elif kind == "encrypted":
-        path = certificate_pem(tmp_path, encrypt=True)[0]
+    elif kind in ("encrypted", "plain"):
+        path = certificate_pem(tmp_path, encrypt=kind == "encrypted")[0]
+    elif kind == "mismatch":
+        path = mismatched_pem(tmp_path)
     elif kind == "no-cert":
         path = str(tmp_path / "key-only.pem")
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -134,11 +230,11 @@ def test_unusable_certificates_fail_before_any_request(tmp_path, kind, message):
     else:
         path = str(tmp_path / "absent.pem")
     stub = IdentityStub()
-    tokens = provider(stub, certificate_path=path, refresh_token="rt")
-    with pytest.raises(InvalidInputError, match=message):
+    tokens = provider(stub, certificate_path=path, certificate_passphrase=passphrase, refresh_token="rt")
+    with pytest.raises(InvalidInputError, match=message) as info:
         tokens.check()
         tokens.get("exchange", TENANT)
-    assert stub.sent == []
+    assert stub.sent == [] and (not passphrase or passphrase not in info.value.message)
 
 
 def test_aadsts_error_becomes_one_sentence_without_the_secret():
@@ -154,7 +250,7 @@ def test_aadsts_error_becomes_one_sentence_without_the_secret():
 
 def test_a_non_json_answer_names_the_login_endpoint():
     stub = IdentityStub((404, b"<html>Not Found</html>"))
-    with pytest.raises(AuthError, match=r"answered HTTP 404 without a JSON body; check the login endpoint"):
+    with pytest.raises(AuthError, match=r"answered without a JSON body; check the login endpoint"):
         provider(stub, client_secret="s", refresh_token="rt").get("exchange", TENANT)
 
 
@@ -162,3 +258,14 @@ def test_a_200_without_an_access_token_is_an_error_not_a_token():
     stub = IdentityStub((200, {"error": "temporarily_unavailable", "error_description": "Try later."}))
     with pytest.raises(AuthError, match="Try later"):
         provider(stub, client_secret="s", refresh_token="rt").get("exchange", TENANT)
+
+
+def test_after_a_refusal_the_next_request_of_the_run_reaches_the_identity_platform():
+    # msal replays an identical 400 for a minute; after a consent change a module asks again and must be heard.
+    stub = IdentityStub((400, {"error": "invalid_grant", "error_codes": [65001], "suberror": "consent_required",
+                               "error_description": "AADSTS65001: The user or administrator has not consented."}),
+                        (200, {"access_token": access_token(), "expires_in": 3599}))
+    tokens = provider(stub, client_secret="s", refresh_token="rt")
+    with pytest.raises(AuthError, match="AADSTS65001"):
+        tokens.get("exchange", TENANT)
+    assert tokens.get("exchange", TENANT).scopes == ["Exchange.Manage"] and len(stub.sent) == 2

@@ -16,7 +16,7 @@ class CountingProvider(TokenProvider):
                          cache=cache)
         self.acquired = 0
 
-    def _acquire(self, service, tenant):
+    def _acquire(self, service, tenant, force_refresh=False, claims=None):
         self.acquired += 1
         return AccessToken("token-%d-%s" % (self.acquired, tenant), time.time() + 3600, "tid", ["Exchange.Manage"])
 

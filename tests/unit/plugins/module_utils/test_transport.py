@@ -1,15 +1,15 @@
 """The retry loop, driven by scripted answers instead of a network."""
-import base64
 import json
 import random
 
 import pytest
 
-from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError, OutcomeUnknownError, TransportError
+from ansible_collections.csp.exchange.plugins.module_utils.errors import AuthError, OutcomeUnknownError, TransportError
 from ansible_collections.csp.exchange.plugins.module_utils.exchange_errors import parse_error
-from ansible_collections.csp.exchange.plugins.module_utils.http_client import HttpResponse, NotSent, SentUnanswered, TlsFailed
+from ansible_collections.csp.exchange.plugins.module_utils.http_client import (
+    HttpResponse, HttpSession, NotSent, SentUnanswered, TlsFailed)
 from ansible_collections.csp.exchange.plugins.module_utils.retry import RetryPolicy
-from ansible_collections.csp.exchange.plugins.module_utils.transport import Transport, environment_proxy, tls_context
+from ansible_collections.csp.exchange.plugins.module_utils.transport import Transport
 
 from .answers import header_map
 
@@ -176,40 +176,39 @@ def test_refused_connection_is_known_unsent_so_a_write_is_retried():
     assert t.stats["requests"] == 2
 
 
-def test_environment_proxy_and_no_proxy(monkeypatch):
+def test_proxies_come_from_the_environment_as_requests_reads_them(monkeypatch):
     for name in ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY", "no_proxy",
                  "NO_PROXY"):
         monkeypatch.delenv(name, raising=False)
-    assert environment_proxy("https://outlook.office365.com/x") is None
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp:3128")
-    monkeypatch.setenv("NO_PROXY", "localhost,.internal.example")
-    assert environment_proxy("https://outlook.office365.com/x") == "http://proxy.corp:3128"
-    assert environment_proxy("https://api.internal.example:8443/x") is None
-    monkeypatch.setenv("HTTPS_PROXY", "http://user:p%40ss@proxy.corp:3128")
-    pool = Transport().pool
-    tunnel = pool.new_connection("https", "outlook.office365.com", 443, environment_proxy("https://outlook.office365.com/"))
-    assert (tunnel.host, tunnel.port) == ("proxy.corp", 3128)
-    assert (tunnel._tunnel_host, tunnel._tunnel_port) == ("outlook.office365.com", 443)
-    assert tunnel._tunnel_headers["Proxy-Authorization"] == "Basic " + base64.b64encode(b"user:p@ss").decode()
-    with pytest.raises(NotSent, match="only http:// proxies"):
-        pool.new_connection("https", "outlook.office365.com", 443, "https://proxy.corp:3128")
-    monkeypatch.setenv("HTTPS_PROXY", "https://user:proxy-secret@proxy.corp:3128")
-    transport = Transport()
-    with pytest.raises(InvalidInputError) as info:          # a configuration error: no retries, no request
-        transport.request("GET", "https://outlook.office365.com/x")
-    assert "give it as http://proxy.corp:PORT" in info.value.message and "proxy-secret" not in info.value.message
-    assert transport.stats["requests"] == 0
+    assert HttpSession().proxies("https://outlook.office365.com/x") == {}
+    monkeypatch.setenv("HTTPS_PROXY", "https://user:p%40ss@proxy.corp:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost,.internal.example,10.0.0.0/8,::1")
+    http = HttpSession()
+    assert http.proxies("https://outlook.office365.com/adminapi/beta/x")["https"] == "https://user:p%40ss@proxy.corp:3128"
+    for bypassed in ("https://api.internal.example:8443/x", "https://10.1.2.3/x", "https://[::1]:8443/x"):
+        assert http.proxies(bypassed) == {}, bypassed
 
 
-def test_one_context_trusts_the_extra_ca_once(tmp_path):
-    import ssl
-    import trustme
-    ca = trustme.CA()
-    path = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(path))
-    context = tls_context(str(path))
-    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
-    system_only = ssl.create_default_context()
-    assert context.cert_store_stats()["x509_ca"] == system_only.cert_store_stats()["x509_ca"] + 1
-    insecure = tls_context(str(path), validate_certs=False)
-    assert insecure.verify_mode == ssl.CERT_NONE and insecure.cert_store_stats()["x509_ca"] == 0
+def _challenge(claims):
+    import base64
+    value = base64.b64encode(claims.encode()).decode()
+    return resp(401, b"", {"WWW-Authenticate": 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/'
+                                               'common/oauth2/authorize", error="insufficient_claims", claims="%s"' % value})
+
+
+def test_a_claims_challenge_is_answered_once_with_its_claims_then_fails_clearly():
+    claims = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'
+    calls = []
+
+    def auth(force=False, asked=None):
+        calls.append((force, asked))
+        return "token-%d" % len(calls)
+
+    t = Scripted([_challenge(claims), resp(200)])
+    assert t.request("POST", "https://x/y", auth=auth, idempotent=False).status == 200
+    assert calls == [(False, None), (True, claims)]
+    calls[:] = []
+    t = Scripted([_challenge(claims), _challenge(claims)])
+    with pytest.raises(AuthError, match="claims challenge .* even with a token carrying the claims"):
+        t.request("POST", "https://x/y", auth=auth, what="Set-Mailbox in tenant t")
+    assert len(t.sent) == 2
