@@ -34,6 +34,8 @@ except ImportError:
     HTTPAdapter = object
     pool_classes_by_scheme = {}
 
+from .errors import InvalidInputError
+
 __metaclass__ = type
 
 USER_AGENT = "csp.exchange/0.1 (Ansible collection)"
@@ -206,8 +208,10 @@ class HttpSession:
         try:
             response = self.session.request(method, url, headers=headers, data=data, timeout=self.timeout,
                                             proxies=self.proxies(url), stream=True)
-        except requests.exceptions.InvalidProxyURL as exc:
-            raise NotSent("the proxy from the environment is not a valid URL (%s)" % type(exc).__name__)
+        except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema) as exc:
+            # A configuration error (a malformed proxy or endpoint URL, a socks proxy without PySocks): no retry.
+            raise InvalidInputError("%s cannot be sent as configured: %s; check endpoints and the HTTPS_PROXY / "
+                                    "NO_PROXY environment variables." % (url.split("?")[0], _describe(exc)))
         except requests.exceptions.RequestException as exc:
             raise _sorted(exc)
         try:
@@ -224,9 +228,6 @@ class HttpSession:
         finally:
             response.close()
         return HttpResponse(response.status_code, response.headers, body, response.url)
-
-    def close(self):
-        self.session.close()
 
 
 def _sorted(exc):

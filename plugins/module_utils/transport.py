@@ -53,7 +53,7 @@ class Transport:
 
     @property
     def http(self):
-        """The run's requests session (built on first use: a module that fails its checks never imports requests)."""
+        """The run's requests session, built on first use and shared by its threads."""
         if self._http is None:
             if not HAS_REQUESTS:
                 raise InvalidInputError("HTTP calls need the Python library requests on the host that runs the module "

@@ -212,3 +212,15 @@ def test_a_claims_challenge_is_answered_once_with_its_claims_then_fails_clearly(
     with pytest.raises(AuthError, match="claims challenge .* even with a token carrying the claims"):
         t.request("POST", "https://x/y", auth=auth, what="Set-Mailbox in tenant t")
     assert len(t.sent) == 2
+
+
+def test_a_proxy_url_requests_cannot_use_fails_at_once_without_its_credentials(monkeypatch):
+    from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://user:proxy-secret@proxy.corp:1080")    # PySocks is not installed
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    transport = Transport(retry_policy=RetryPolicy(max_retries=3, base_delay=0, max_delay=0), sleep=lambda s: None)
+    with pytest.raises(InvalidInputError) as info:
+        transport.request("GET", "https://outlook.office365.com/x")
+    assert "HTTPS_PROXY" in info.value.message and "proxy-secret" not in info.value.message
+    assert transport.stats["retries"] == 0
