@@ -73,12 +73,23 @@ class ExchangeClient:
             raise self._error(response.status, response.body, cmdlet)
         return response.json() or {}, response.maybe_applied_before
 
-    def _outcome_unknown(self, cmdlet, reason):
+    def _outcome_unknown(self, cmdlet, reason, parameters=None):
         noun = cmdlet.split("-", 1)[-1]
+        identity = next((v for k, v in (parameters or {}).items() if k.lower() == "identity"), None)
+        target = " for %s" % identity if identity is not None else ""
+        check = "Get-%s%s" % (noun, " -Identity '%s'" % identity if identity is not None else "")
         return OutcomeUnknownError(
-            "%s in tenant %s may or may not have been applied (%s), so it was not resent; check with Get-%s in "
-            "tenant %s before running it again." % (cmdlet, self.token_tenant, reason, noun, self.token_tenant),
+            "%s%s in tenant %s may or may not have been applied (%s), so it was not resent; check with %s in "
+            "tenant %s before running it again." % (cmdlet, target, self.token_tenant, reason, check,
+                                                   self.token_tenant),
             tenant=self.token_tenant, cmdlet=cmdlet)
+
+    def _chunk_failure(self, exc, cmdlet, params):
+        """One object's outcome when the ``$batch`` request carrying it failed as a whole."""
+        if isinstance(exc, OutcomeUnknownError):
+            return self._outcome_unknown(cmdlet, "the $batch request carrying it: %s"
+                                         % getattr(exc, "reason", "got no answer"), params)
+        return exc
 
     def _error(self, status, body, cmdlet):
         info = parse_error(status, body)
@@ -107,7 +118,7 @@ class ExchangeClient:
             try:
                 doc, retried = self._post(url, body, headers, cmdlet, idempotent)
             except OutcomeUnknownError as exc:
-                raise self._outcome_unknown(cmdlet, getattr(exc, "reason", exc.message))
+                raise self._outcome_unknown(cmdlet, getattr(exc, "reason", exc.message), params)
             rows = [strip_annotations(r) for r in (doc.get("value") or [])]
             warnings = [w for w in (doc.get("@adminapi.warnings") or []) if PAGING_WARNING not in w
                         and not (retried and NO_CHANGE_WARNING in w)]
@@ -138,7 +149,14 @@ class ExchangeClient:
                                   "body": {"CmdletInput": {"CmdletName": cmdlet, "Parameters": dict(params or {})}}}
                                  for i, (cmdlet, params) in enumerate(chunk)]}
             chunk_idempotent = all(is_idempotent(c, p) for c, p in chunk)
-            doc, retried = self._post(self._url("$batch"), body, headers, "$batch", chunk_idempotent)
+            try:
+                doc, retried = self._post(self._url("$batch"), body, headers, "$batch", chunk_idempotent)
+            except CspError as exc:
+                # The whole request failed (lost answer, retries spent, rejected): each of its objects fails on
+                # its own, so the other chunks still run and the caller can say which objects to check.
+                outcomes[start:start + len(chunk)] = [self._chunk_failure(exc, cmdlet, params)
+                                                      for cmdlet, params in chunk]
+                continue
             answered = dict((str(item.get("id")), item) for item in doc.get("responses") or [])
             for i, (cmdlet, params) in enumerate(chunk):
                 outcomes[start + i] = self._batch_item(answered.get(str(i)), cmdlet, params, anchor, select,
@@ -160,7 +178,7 @@ class ExchangeClient:
         if not (throttled or ambiguous):
             return self._error(status, raw, cmdlet)
         if ambiguous and not throttled and not is_idempotent(cmdlet, params):
-            return self._outcome_unknown(cmdlet, "the batch item answered %s" % (status or "nothing"))
+            return self._outcome_unknown(cmdlet, "the batch item answered %s" % (status or "nothing"), params)
         pause = parse_retry_after(next((v for k, v in ((item or {}).get("headers") or {}).items()
                                         if k.lower() == "retry-after"), None))
         if pause:

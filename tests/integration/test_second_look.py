@@ -1,0 +1,42 @@
+"""Issue 13, "what a second look found": one test per finding, each against the sandbox with a real ansible-playbook
+run, asserting from the sandbox's state and request log."""
+import json
+
+from tests.integration.conftest import CONTOSO, dump
+
+
+def audit_owner_task(extra=""):
+    return """
+        - name: audit
+          csp.exchange.exo_settings:
+            tenant: contoso.com
+            object: Mailbox
+            settings: {AuditOwner: {add: [MailboxLogin]}}
+            %s
+    """ % extra
+
+
+# -- 1. a lost $batch answer fails its own objects only ---------------------------------------------------------
+
+def test_lost_batch_answers_fail_only_their_objects_and_the_rest_is_applied(sb):
+    sb.sandbox.faults.update(service="exchange", lost_write_rate=0.4)
+    run = sb.play(audit_owner_task())
+    assert run.rc != 0, dump(run)
+    result = run.task("audit")
+    lost = [e for e in sb.log(service="exchange") if e["path"].endswith("/$batch") and e["write"]
+            and (e["fault"] or "").startswith("lost_response")]
+    assert lost, "the sandbox lost no $batch answer"
+    failed = result["failed_identities"]
+    assert len(failed) == sum(len(e["cmdlets"]) for e in lost)
+    for entry in failed:
+        assert entry["stage"] == "write"
+        assert "may or may not have been applied" in entry["reason"], entry
+        assert "check with Get-Mailbox -Identity '" in entry["reason"] and "not resent" in entry["reason"], entry
+    changed = {c["identity"] for c in result["changes"]}
+    assert result["changed"] is True and result["matched"] == 151
+    assert len(changed) + len(failed) == 151 and not changed & {f["identity"] for f in failed}
+    assert "the others were applied" in result["msg"]
+    # Every object was written exactly once: the lost ones were applied before their answer was lost, none resent.
+    assert all("MailboxLogin" in row["AuditOwner"] for row in sb.exchange(CONTOSO, "Mailbox"))
+    sets = [c for e in sb.log(service="exchange") if e["batch_item"] is not None for c in e["cmdlets"]]
+    assert sets == ["Set-Mailbox"] * 151
