@@ -33,6 +33,15 @@ KNOWN_KINDS.update({
     "auditlogagelimit": "timespan_days",
     "activitybasedauthenticationtimeoutinterval": "timespan",
 })
+# Enums and references to other objects: Exchange resolves them ignoring case (free text keeps its case).
+KNOWN_KINDS.update((name.lower(), "name") for name in (
+    "Identity", "Name", "Alias", "UserPrincipalName", "PrimarySmtpAddress", "WindowsEmailAddress",
+    "DistinguishedName", "ExternalDirectoryObjectId", "RecipientType", "RecipientTypeDetails", "Type",
+    "ArchiveStatus", "PublicFoldersEnabled", "RetentionPolicy", "OwaMailboxPolicy", "RoleAssignmentPolicy",
+    "SharingPolicy", "AddressBookPolicy", "ThrottlingPolicy", "ForwardingAddress", "LitigationHoldOwner",
+    "MailboxPlan"))
+_GUID = re.compile(r"^\s*\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?\s*$", re.I)
+_ADDRESS = re.compile(r"^\s*(smtp:)?[^@\s]+@[^@\s]+\.[^@\s]+\s*$", re.I)
 # Tri-state settings: null means "follow the organisation default" and is not the same as false.
 TRISTATE = frozenset(["smtpclientauthenticationdisabled", "ewsenabled", "focusedinboxon", "messagerecallenabled",
                       "ewsallowoutlook"])
@@ -153,7 +162,9 @@ def kind_of(name, current, desired):
         return "address"
     if isinstance(current, (int, float)) or isinstance(desired, (int, float)):
         return "number"
-    return "string"
+    if any(isinstance(v, str) and (_GUID.match(v) or _ADDRESS.match(v)) for v in (current, desired)):
+        return "name"               # a GUID or an address names an object: case is not significant
+    return "text"
 
 
 def _bool(value):
@@ -198,7 +209,9 @@ def normalize(kind, value):
         if math.isnan(number) or math.isinf(number):
             raise NormalizeError("%r is not a finite number" % value)
         return int(number) if number == int(number) else number
-    return str(value).strip().lower()               # Exchange compares names and enums case-insensitively
+    if kind == "name":
+        return str(value).strip().lower()           # Exchange resolves names and enums case-insensitively
+    return str(value)                               # free text keeps its case: "CONTOSO ADMIN" is a change
 
 
 def same(name, current, desired):

@@ -40,3 +40,28 @@ def test_lost_batch_answers_fail_only_their_objects_and_the_rest_is_applied(sb):
     assert all("MailboxLogin" in row["AuditOwner"] for row in sb.exchange(CONTOSO, "Mailbox"))
     sets = [c for e in sb.log(service="exchange") if e["batch_item"] is not None for c in e["cmdlets"]]
     assert sets == ["Set-Mailbox"] * 151
+
+
+# -- 2. free text is compared exactly -----------------------------------------------------------------------------
+
+def test_a_case_only_change_of_free_text_is_drift_and_is_applied(sb):
+    task = """
+        - name: text
+          csp.exchange.exo_settings:
+            tenant: contoso.com
+            object: Mailbox
+            identity: admin
+            settings: {DisplayName: CONTOSO ADMIN, RetentionPolicy: default mrm policy}
+    """
+    check = sb.play(task, check=True)
+    assert check.rc == 0, dump(check)
+    assert check.task("text")["changes"] == [{"identity": "Contoso Admin", "before": {"DisplayName": "Contoso Admin"},
+                                              "after": {"DisplayName": "CONTOSO ADMIN"}}]   # the enum is no drift
+    apply = sb.play(task)
+    assert apply.rc == 0 and apply.task("text")["changed"], dump(apply)
+    [admin] = [r for r in sb.exchange(CONTOSO, "Mailbox") if r["Alias"] == "admin"]
+    assert admin["DisplayName"] == "CONTOSO ADMIN"
+    sb.sandbox.log.clear()
+    again = sb.play(task)
+    assert again.rc == 0 and not again.task("text")["changed"], dump(again)
+    assert not any(e["write"] for e in sb.log())

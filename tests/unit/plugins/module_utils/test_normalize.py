@@ -66,6 +66,9 @@ DIFFERENT = [
     ("RetentionPolicy", "Default MRM Policy", "Other"),
     ("RecipientLimits", "500", 1000),
     ("ForwardingAddress", None, "boss"),
+    ("DisplayName", "Contoso Admin", "CONTOSO ADMIN"),        # free text keeps its case
+    ("CustomAttribute1", "abc", "ABC"),
+    ("MailTip", "Out of office", "out of office"),
 ]
 
 
@@ -112,7 +115,8 @@ def test_kinds_come_from_names_or_shapes():
     assert kind_of("IMAPEnabled", True, None) == "bool"
     assert kind_of("Anything", "1.00:00:00", None) == "timespan"
     assert kind_of("SomeQuota", "Unlimited", "5GB") == "size"
-    assert kind_of("Office", "Building 1", "building 1") == "string"
+    assert kind_of("Office", "Building 1", "building 1") == "text"
+    assert kind_of("Manager", "66666666-6666-6666-6666-66666666abcd", None) == "name"
 
 
 def test_odd_current_value_never_matches_a_valid_desired_value():
