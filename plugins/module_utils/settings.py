@@ -143,8 +143,18 @@ def compare(row, desired, singleton):
     return Change(identity, write_identity, before, after, parameters)
 
 
-def _matches(row, wanted):
-    return any(str(_lookup(row, field) or "").lower() == wanted for field in IDENTITY_FIELDS)
+def _identity_forms(row):
+    """The identity forms of a row read in bulk, lower-cased: every field -Identity accepts that the row shows,
+    each proxy address without its prefix."""
+    forms = set(str(_lookup(row, field)).lower() for field in IDENTITY_FIELDS if _lookup(row, field))
+    forms.update(str(a).split(":", 1)[-1].lower() for a in _lookup(row, "EmailAddresses") or [])
+    return forms
+
+
+def object_key(row):
+    """What makes two rows the same object, whatever identity form found them."""
+    return next((str(_lookup(row, k)).lower() for k in ("Guid", "ExchangeGuid", "DistinguishedName", "Identity")
+                 if _lookup(row, k)), None)
 
 
 class SettingsRun:
@@ -161,42 +171,54 @@ class SettingsRun:
         self.matched = 0
         self.failed = []      # [{identity, stage: read|write, reason}]
 
-    def _select(self):
+    def _select(self, bulk=False):
         names = ["Identity", "Name"] + ([] if self.singleton else ["Guid"])
-        if self.identities and len(self.identities) > IDENTITY_BATCH_LIMIT:
-            names = list(IDENTITY_FIELDS)        # a bulk read matches the identities against every form
+        if bulk and self.identities:
+            names = list(IDENTITY_FIELDS) + ["EmailAddresses"]   # matched against every form the row shows
         return names + [d.name for d in self.desired if d.name.lower() not in set(n.lower() for n in names)]
 
     def _rows(self):
-        """Yield the objects to compare, streaming pages."""
-        get = "Get-%s" % self.noun
-        if self.identities and len(self.identities) <= IDENTITY_BATCH_LIMIT:
-            calls = [(get, {"Identity": identity}) for identity in self.identities]
-            for identity, outcome in zip(self.identities, self.client.batch(calls, select=self._select())):
-                if isinstance(outcome, CspError):
-                    self.failed.append(dict(identity=identity, stage="read", reason=outcome.message))
-                else:
-                    yield from outcome.rows
-            return
+        """Yield the objects to compare, streaming pages. Listed identities are resolved the way Exchange resolves
+        -Identity, whatever the list's length: a long list is matched against one bulk read first, and what that
+        does not recognise (a DOMAIN\\user form, an address the read does not show) is asked of Exchange itself."""
+        unresolved = list(self.identities or [])
+        if not self.identities or len(self.identities) > IDENTITY_BATCH_LIMIT:
+            unresolved = yield from self._bulk_rows()
+        if unresolved:
+            yield from self._rows_by_identity(unresolved)
+
+    def _bulk_rows(self):
+        """Yield every object (of the filter, or that a listed identity names); return the identities not seen."""
         parameters = {"Filter": self.filter} if self.filter else {}
-        wanted = set(i.lower() for i in self.identities or [])
+        wanted = dict((i.strip().lower(), i) for i in self.identities or [])
         found = set()
-        for rows, warnings in self.client.pages(get, parameters, select=self._select()):
+        for rows, warnings in self.client.pages("Get-%s" % self.noun, parameters, select=self._select(bulk=True)):
             for row in rows:
                 if wanted:
-                    hits = set(w for w in wanted if _matches(row, w))
+                    hits = _identity_forms(row) & set(wanted)
                     if not hits:
                         continue
                     found |= hits
                 yield row
-        for identity in self.identities or []:
-            if identity.lower() not in found:
-                self.failed.append(dict(identity=identity, stage="read",
-                                        reason="%s %s was not found." % (self.noun, identity)))
+        return [original for lowered, original in wanted.items() if lowered not in found]
+
+    def _rows_by_identity(self, identities):
+        calls = [("Get-%s" % self.noun, {"Identity": identity}) for identity in identities]
+        for identity, outcome in zip(identities, self.client.batch(calls, select=self._select())):
+            if isinstance(outcome, CspError):
+                self.failed.append(dict(identity=identity, stage="read", reason=outcome.message))
+            else:
+                yield from outcome.rows
 
     def plan(self):
         changes = []
+        seen = set()
         for row in self._rows():
+            key = None if self.singleton else object_key(row)
+            if key is not None:
+                if key in seen:         # two listed forms of one object: compared and written once
+                    continue
+                seen.add(key)
             self.matched += 1
             change = compare(row, self.desired, self.singleton)
             if change is not None:

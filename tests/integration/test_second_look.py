@@ -65,3 +65,28 @@ def test_a_case_only_change_of_free_text_is_drift_and_is_applied(sb):
     again = sb.play(task)
     assert again.rc == 0 and not again.task("text")["changed"], dump(again)
     assert not any(e["write"] for e in sb.log())
+
+
+# -- 4. one object named twice is read and written once, whatever the list's length ----------------------------------
+
+def _forms_of_admin(sb):
+    [admin] = [r for r in sb.exchange(CONTOSO, "Mailbox") if r["Alias"] == "admin"]
+    secondary = next(a.split(":", 1)[1] for a in admin["EmailAddresses"] if a.startswith("smtp:"))
+    netbios = next(p[3:] for p in admin["DistinguishedName"].split(",") if p.startswith("DC="))
+    return admin, ["admin", admin["Guid"].upper(), secondary.upper(), "%s\\admin" % netbios.lower()]
+
+
+def test_two_forms_of_one_mailbox_are_read_and_written_once_for_short_and_long_lists(sb):
+    admin, forms = _forms_of_admin(sb)
+    others = [r["Alias"] for r in sb.exchange(CONTOSO, "Mailbox") if r["Alias"] != "admin"][:55]
+    for identities, objects in ((["admin", "admin@contoso.com"], 1), (forms + others, 1 + len(others))):
+        sb.sandbox.reset()
+        run = sb.play(audit_owner_task("identity: %s" % json.dumps(identities)))
+        assert run.rc == 0, dump(run)
+        result = run.task("audit")
+        assert result["failed_identities"] == [] and result["matched"] == objects, identities
+        admin_writes = [e for e in sb.log(service="exchange") if e["batch_item"] is not None
+                        and e["cmdlets"] == ["Set-Mailbox"]]
+        assert len(admin_writes) == result["matched"]          # one Add per object, never two for one mailbox
+        [row] = [r for r in sb.exchange(CONTOSO, "Mailbox") if r["Alias"] == "admin"]
+        assert row["AuditOwner"].count("MailboxLogin") == 1
