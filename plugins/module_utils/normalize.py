@@ -105,10 +105,11 @@ def format_timespan(seconds):
     return "%d.%02d:%02d:%02d" % (days, hours, minutes, secs)
 
 
-def to_set_value(name, value):
+def to_set_value(name, value, current=None):
     """The desired value as the Set- cmdlet accepts it: TimeSpan parameters reject bare numbers (only
-    LitigationHoldDuration takes integer days), so numbers become ``d.hh:mm:ss``."""
-    kind = KNOWN_KINDS.get(name.lower())
+    LitigationHoldDuration takes integer days), so numbers become ``d.hh:mm:ss``. The kind is decided as for the
+    comparison (``current`` is the value Get- showed), so a number means the same on both sides."""
+    kind = kind_of(name, current, value)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or name.lower() == "litigationholdduration":
         return value
     if kind == "timespan_days":
@@ -157,7 +158,7 @@ def kind_of(name, current, desired):
         if _looks_like_size(value):
             return "size"
         if _looks_like_timespan(value):
-            return "timespan"
+            return "timespan_days"      # a number given for an unknown time span means days, as for the known ones
     if isinstance(current, str) and current.lower().startswith("smtp:"):
         return "address"
     if isinstance(current, (int, float)) or isinstance(desired, (int, float)):

@@ -74,7 +74,7 @@ class Desired:
         if self.operation == "value":
             if self._holds(current):
                 return None
-            return to_set_value(self.name, self.value), self.value
+            return to_set_value(self.name, self.value, current), self.value
         kind = kind_of(self.name, current or [], [])
         kind = kind if kind in ("set", "proxy_addresses") else "set"
         have = list(current or [])

@@ -90,3 +90,28 @@ def test_two_forms_of_one_mailbox_are_read_and_written_once_for_short_and_long_l
         assert len(admin_writes) == result["matched"]          # one Add per object, never two for one mailbox
         [row] = [r for r in sb.exchange(CONTOSO, "Mailbox") if r["Alias"] == "admin"]
         assert row["AuditOwner"].count("MailboxLogin") == 1
+
+
+# -- 5. a time span the normaliser does not know: a number is days on both sides -------------------------------------
+
+def org_task(settings, name="org"):
+    return """
+        - name: %s
+          csp.exchange.exo_settings:
+            tenant: contoso.com
+            object: OrganizationConfig
+            settings: %s
+    """ % (name, json.dumps(settings))
+
+
+def test_an_unknown_time_span_is_compared_and_sent_as_days(sb):
+    same = sb.play(org_task({"DefaultPublicFolderDeletedItemRetention": 30}), check=True)   # shown "30.00:00:00"
+    assert same.rc == 0 and same.task("org")["changes"] == [], dump(same)
+    apply = sb.play(org_task({"DefaultPublicFolderDeletedItemRetention": 45}))
+    assert apply.rc == 0 and apply.task("org")["changed"], dump(apply)
+    [org] = sb.exchange(CONTOSO, "OrganizationConfig")
+    assert org["DefaultPublicFolderDeletedItemRetention"] == "45.00:00:00"
+    sb.sandbox.log.clear()
+    again = sb.play(org_task({"DefaultPublicFolderDeletedItemRetention": 45}))
+    assert again.rc == 0 and not again.task("org")["changed"], dump(again)
+    assert not any(e["write"] for e in sb.log())

@@ -172,6 +172,7 @@ class OrganizationConfig(Record):
         "ews_enabled": None, "ews_allow_outlook": None, "focused_inbox_on": None, "message_recall_enabled": None,
         "public_folders_enabled": "Local", "activity_based_authentication_timeout_enabled": True,
         "activity_based_authentication_timeout_interval": 6 * 3600, "ip_list_blocked": (),
+        "default_public_folder_deleted_item_retention": 30 * 86400,
         "when_changed": 0.0,
     }
     __slots__ = tuple(DEFAULTS)

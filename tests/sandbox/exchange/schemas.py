@@ -105,7 +105,8 @@ ORGANIZATION_CONFIG = Schema("OrganizationConfig", [
                                             "PublicFoldersDeployment", ("None", "Local", "Remote")), settable=True),
     Prop("ActivityBasedAuthenticationTimeoutEnabled", BOOL, settable=True),
     Prop("ActivityBasedAuthenticationTimeoutInterval", kinds.TimeSpan(max_days=1), settable=True),
-    Prop("IPListBlocked", LIST, settable=True), *_when(),
+    Prop("IPListBlocked", LIST, settable=True),
+    Prop("DefaultPublicFolderDeletedItemRetention", kinds.TimeSpan(max_days=24855), settable=True), *_when(),
 ])
 
 ACCEPTED_DOMAIN = Schema("AcceptedDomain", [
