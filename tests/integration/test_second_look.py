@@ -115,3 +115,46 @@ def test_an_unknown_time_span_is_compared_and_sent_as_days(sb):
     again = sb.play(org_task({"DefaultPublicFolderDeletedItemRetention": 45}))
     assert again.rc == 0 and not again.task("org")["changed"], dump(again)
     assert not any(e["write"] for e in sb.log())
+
+
+# -- 6. exo_command check mode compares a Set- with its Get- --------------------------------------------------------
+
+def test_check_mode_of_a_set_reports_changed_only_where_the_real_run_would_change(sb):
+    run = sb.play("""
+        - name: same
+          csp.exchange.exo_command:
+            tenant: contoso.com
+            cmdlet: Set-Mailbox
+            parameters: {Identity: admin, ProhibitSendQuota: 99GB, RetainDeletedItemsFor: "14.00:00:00"}
+        - name: different
+          csp.exchange.exo_command:
+            tenant: contoso.com
+            cmdlet: Set-Mailbox
+            parameters: {Identity: admin, ProhibitSendQuota: 45GB}
+        - name: singleton
+          csp.exchange.exo_command:
+            tenant: contoso.com
+            cmdlet: Set-OrganizationConfig
+            parameters: {AuditDisabled: false}
+        - name: no getter
+          csp.exchange.exo_command:
+            tenant: contoso.com
+            cmdlet: Set-CalendarProcessing
+            parameters: {Identity: admin, AutomateProcessing: AutoAccept}
+    """, check=True)
+    assert run.rc == 0, dump(run)
+    assert run.task("same")["changed"] is False and "would change nothing" in run.task("same")["msg"]
+    assert run.task("different")["changed"] is True and "ProhibitSendQuota" in run.task("different")["msg"]
+    assert run.task("singleton")["changed"] is False
+    unknown = run.task("no getter")
+    assert unknown["changed"] is True and "cannot predict" in " ".join(unknown.get("warnings", []))
+    assert not any(e["write"] for e in sb.log())
+    # The real run agrees with the prediction.
+    real = sb.play("""
+        - name: same
+          csp.exchange.exo_command:
+            tenant: contoso.com
+            cmdlet: Set-Mailbox
+            parameters: {Identity: admin, ProhibitSendQuota: 99GB, RetainDeletedItemsFor: "14.00:00:00"}
+    """)
+    assert real.rc == 0 and real.task("same")["changed"] is False, dump(real)
