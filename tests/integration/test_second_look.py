@@ -2,7 +2,7 @@
 run, asserting from the sandbox's state and request log."""
 import json
 
-from tests.integration.conftest import CONTOSO, dump
+from tests.integration.conftest import CONTOSO, dump, parse_junit
 
 
 def audit_owner_task(extra=""):
@@ -158,3 +158,34 @@ def test_check_mode_of_a_set_reports_changed_only_where_the_real_run_would_chang
             parameters: {Identity: admin, ProhibitSendQuota: 99GB, RetainDeletedItemsFor: "14.00:00:00"}
     """)
     assert real.rc == 0 and real.task("same")["changed"] is False, dump(real)
+
+
+# -- 8. the drift report's JUnit file always parses, one case per tenant, UTF-8 whatever the locale --------------------
+
+def test_drift_report_junit_parses_strictly_with_one_case_per_tenant(sb, tmp_path):
+    tenants = [
+        {"host": "contoso", "tenant": "t\u0001contoso", "error": None, "results": [
+            {"rule": "users", "object": "Mailbox", "matched": 2, "failed_identities": [], "changes": [
+                {"identity": "Zo\u00eb\u001b[31m", "before": {"DisplayName": "a\u0000b"}, "after": {"DisplayName": "c"}}]}]},
+        {"host": "fabrikam", "tenant": "fabrikam-id", "error": None, "results": []},
+        "not a mapping",
+        {"host": "tailspin", "tenant": "tailspin-id", "results": {"rule": "not a list"}},
+    ]
+    run = sb.play("""
+        - name: report
+          csp.exchange.drift_report:
+            tenants: "{{ drift_tenants }}"
+            hosts: [contoso, fabrikam, northwind, tailspin]
+            json_path: %s/drift.json
+            junit_path: %s/drift.xml
+          environment: {LC_ALL: POSIX, LANG: POSIX, PYTHONUTF8: "0", PYTHONCOERCECLOCALE: "0"}
+    """ % (tmp_path, tmp_path), extra_vars={"drift_tenants": tenants})
+    assert run.rc == 0, dump(run)
+    assert run.task("report")["errors"] == 3 and run.task("report")["drifted"] == 1
+    suite = parse_junit(str(tmp_path / "drift.xml"))
+    cases = suite.findall("testcase")
+    assert sorted(c.get("classname") for c in cases) == ["fabrikam-id", "northwind", "t\\x01contoso", "tailspin-id"]
+    assert cases[0].find("failure") is not None and "Zo\u00eb" in cases[0].find("failure").text
+    assert all(c.find("error") is not None for c in cases[1:])       # no results, malformed: errors, never passes
+    with open(str(tmp_path / "drift.json"), encoding="utf-8") as handle:
+        assert json.load(handle)["cases"][0]["drift"][0]["identity"].startswith("Zo\u00eb")
