@@ -183,7 +183,7 @@ class ExchangeClient:
                                         if k.lower() == "retry-after"), None))
         if pause:
             # The tenant's throttle window is open: every thread of this run waits, not only this item's retry.
-            self.transport.hold(self._url("InvokeCommand"), pause)
+            self.transport.hold(self._url("InvokeCommand"), pause, caller_sleeps=False)
         try:
             result = self.invoke(cmdlet, params, select=select, anchor=anchor)
             if ambiguous:       # the failed item may have been applied before the retry found nothing to change

@@ -189,3 +189,26 @@ def test_drift_report_junit_parses_strictly_with_one_case_per_tenant(sb, tmp_pat
     assert all(c.find("error") is not None for c in cases[1:])       # no results, malformed: errors, never passes
     with open(str(tmp_path / "drift.json"), encoding="utf-8") as handle:
         assert json.load(handle)["cases"][0]["drift"][0]["identity"].startswith("Zo\u00eb")
+
+
+# -- 3. a throttled $batch item is resent only after its Retry-After window ------------------------------------------
+
+def test_a_throttled_batch_item_is_resent_after_its_window(sb):
+    sb.sandbox.faults.update(service="exchange", throttle_rate=0.15, retry_after_s=0.4)
+    aliases = [r["Alias"] for r in sb.exchange(CONTOSO, "Mailbox")][:40]
+    run = sb.play("""
+        - name: settings
+          csp.exchange.exo_settings:
+            tenant: contoso.com
+            object: Mailbox
+            identity: %s
+            settings: {CustomAttribute2: throttled}
+            concurrency: 1
+    """ % json.dumps(aliases))
+    assert run.rc == 0, dump(run)
+    assert run.task("settings")["failed_identities"] == [] and len(run.task("settings")["changes"]) == 40
+    log = sb.log(service="exchange")
+    assert [e for e in log if e["batch_item"] is not None and e["fault"] == "throttle"], "no batch item throttled"
+    # Only items travelling inside an already open window may meet it; nothing the client sent on its own did.
+    early = [e for e in log if e["batch_item"] is None and e["fault"] == "throttle_window"]
+    assert early == [], early
