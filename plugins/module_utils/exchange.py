@@ -93,7 +93,11 @@ class ExchangeClient:
 
     def _error(self, status, body, cmdlet):
         info = parse_error(status, body)
-        if status == 401:
+        if status == 401 and getattr(self.tokens, "mode", None) == "app_only":
+            text = ("Exchange Online rejected the app-only token for %s in tenant %s (HTTP 401): the partner app's "
+                    "service principal there lacks the Exchange.ManageAsApp application permission (admin consent) "
+                    "or an Entra directory role such as Exchange Administrator" % (cmdlet, self.token_tenant))
+        elif status == 401:
             text = ("Exchange Online rejected the token for %s in tenant %s (HTTP 401): the partner app lacks the "
                     "delegated Exchange.Manage permission there (run csp.exchange.exo_consent), or the partner user "
                     "lacks an Exchange admin role through GDAP" % (cmdlet, self.token_tenant))

@@ -54,5 +54,8 @@ def preview_set(client, cmdlet, parameters, anchor=None):
     unseen = [d.name for d in desired if d.name.lower() not in shown]
     if unseen:
         return Preview(None, "%s does not show %s" % (get, ", ".join(unseen)))
-    change = compare(rows[0], desired, singleton=True)
+    try:
+        change = compare(rows[0], desired, singleton=True)
+    except CspError as exc:
+        return Preview(None, exc.message)
     return Preview(change is not None, change=change)

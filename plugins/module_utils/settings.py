@@ -8,6 +8,7 @@ reported without stopping the others.
 """
 from __future__ import absolute_import, division, print_function
 
+import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 
@@ -127,11 +128,17 @@ class Change:
 
 
 def compare(row, desired, singleton):
-    """A Change for one object read from Exchange, or None when it already matches."""
+    """A Change for one object read from Exchange, or None when it already matches. A desired value that cannot be
+    compared with what Exchange shows raises InvalidInputError naming the property and the object."""
     before, after, parameters = {}, {}, {}
     for setting in desired:
         current = _lookup(row, setting.name)
-        difference = setting.difference(current)
+        try:
+            difference = setting.difference(current)
+        except NormalizeError as exc:
+            raise InvalidInputError("setting %s cannot be compared with what Exchange shows (%s): %s" % (
+                setting.name, json.dumps(current, default=str), exc),
+                object=str(_lookup(row, "Identity") or _lookup(row, "Name") or ""))
         if difference is not None:
             parameters[setting.name], after[setting.name] = difference
             before[setting.name] = current
@@ -220,7 +227,11 @@ class SettingsRun:
                     continue
                 seen.add(key)
             self.matched += 1
-            change = compare(row, self.desired, self.singleton)
+            try:
+                change = compare(row, self.desired, self.singleton)
+            except InvalidInputError as exc:
+                raise InvalidInputError("%s '%s' in tenant %s: %s; nothing was written." % (
+                    self.noun, exc.details.get("object"), self.client.token_tenant, exc.message))
             if change is not None:
                 changes.append(change)
         return changes

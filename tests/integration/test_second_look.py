@@ -212,3 +212,31 @@ def test_a_throttled_batch_item_is_resent_after_its_window(sb):
     # Only items travelling inside an already open window may meet it; nothing the client sent on its own did.
     early = [e for e in log if e["batch_item"] is None and e["fault"] == "throttle_window"]
     assert early == [], early
+
+
+# -- 7. error messages that name the cause ---------------------------------------------------------------------------
+
+def test_errors_name_the_app_only_permission_and_the_property_that_cannot_be_compared(sb):
+    run = sb.play("""
+        - name: app only
+          ignore_errors: true
+          csp.exchange.exo_command:
+            tenant: 22222222-2222-2222-2222-222222222223
+            auth_mode: app_only
+            cmdlet: Get-OrganizationConfig
+        - name: not a boolean
+          ignore_errors: true
+          csp.exchange.exo_settings:
+            tenant: contoso.com
+            object: Mailbox
+            identity: admin
+            settings: {AuditEnabled: enabled}
+    """)
+    app_only = run.task("app only")
+    assert app_only.get("status") == 401 and "Exchange.ManageAsApp" in app_only["msg"] and "directory role" in app_only["msg"]
+    assert "GDAP" not in app_only["msg"] and "delegated Exchange.Manage" not in app_only["msg"], app_only["msg"]
+    bad = run.task("not a boolean")["msg"]
+    assert not bad.startswith("Unexpected"), bad
+    for words in ("AuditEnabled", "Contoso Admin", "contoso.com", "'enabled' is not a boolean", "nothing was written"):
+        assert words in bad, bad
+    assert not any(e["write"] for e in sb.log())
