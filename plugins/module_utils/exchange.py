@@ -8,6 +8,7 @@ Pages are followed by POSTing the same body and headers to ``@odata.nextLink`` w
 from __future__ import absolute_import, division, print_function
 
 import json
+import re
 
 from .errors import CspError, NotFoundError, OutcomeUnknownError, ServiceError
 from .exchange_errors import parse_error
@@ -16,6 +17,11 @@ from .retry import is_idempotent, parse_retry_after
 __metaclass__ = type
 
 SYSTEM_MAILBOX = "SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}"
+# Cmdlets that run only when anchored on another system mailbox (contract §1.2; CIPP New-ExoRequest.ps1).
+CMDLET_ANCHORS = {"set-adminauditlogconfig": "SystemMailbox{8cc370d3-822a-4ab8-a926-bb94bd0641a9}"}
+# OPATH parameters: PowerShell would expand $true/$false there; the service needs the literal (contract §5.2).
+FILTER_PARAMETERS = frozenset(["filter", "recipientfilter"])
+_UNQUOTED_BOOLEAN = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")|\$(true|false)\b", re.I)
 MAX_PAGE_SIZE = 1000
 MAX_BATCH = 10
 PAGING_WARNING = "There are more results available than are currently displayed"
@@ -25,6 +31,18 @@ NO_CHANGE_WARNING = "completed successfully but no settings of"
 def strip_annotations(row):
     """Drop OData annotations (``X@odata.type``, ``X@data.type``, ``@odata.*``) from one result object."""
     return dict((k, v) for k, v in row.items() if "@" not in k)
+
+
+def opath(text):
+    """An OPATH filter as the service takes it: unquoted ``$true``/``$false`` become ``'True'``/``'False'``;
+    quoted strings are left alone."""
+    return _UNQUOTED_BOOLEAN.sub(lambda m: m.group(1) or "'%s'" % m.group(2).capitalize(), text)
+
+
+def encode_parameters(parameters):
+    """Cmdlet parameters as sent: OPATH filters rewritten, everything else as given."""
+    return dict((k, opath(v) if k.lower() in FILTER_PARAMETERS and isinstance(v, str) else v)
+                for k, v in (parameters or {}).items())
 
 
 class ExchangeResult:
@@ -50,12 +68,13 @@ class ExchangeClient:
         self.token_tenant = token_tenant or segment
         self.page_size = max(1, min(MAX_PAGE_SIZE, int(page_size)))
 
-    def default_anchor(self):
-        return "APP:%s@%s" % (SYSTEM_MAILBOX, self.segment)
+    def default_anchor(self, cmdlet=None):
+        mailbox = CMDLET_ANCHORS.get(str(cmdlet).lower(), SYSTEM_MAILBOX)
+        return "APP:%s@%s" % (mailbox, self.segment)
 
-    def _headers(self, anchor):
+    def _headers(self, anchor, cmdlet=None):
         return {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json",
-                "X-AnchorMailbox": anchor or self.default_anchor(), "X-ResponseFormat": "json",
+                "X-AnchorMailbox": anchor or self.default_anchor(cmdlet), "X-ResponseFormat": "json",
                 "Prefer": "odata.maxpagesize=%d" % self.page_size}
 
     def _url(self, action, select=None):
@@ -110,11 +129,11 @@ class ExchangeClient:
 
     def pages(self, cmdlet, parameters=None, select=None, result_size=None, anchor=None):
         """Yield (rows, warnings) per page. ``result_size`` None means all rows (Unlimited)."""
-        params = dict(parameters or {})
+        params = encode_parameters(parameters)
         if result_size is not None and not any(k.lower() == "resultsize" for k in params):
             params["ResultSize"] = result_size
         body = {"CmdletInput": {"CmdletName": cmdlet, "Parameters": params}}
-        headers = self._headers(anchor)
+        headers = self._headers(anchor, cmdlet)
         idempotent = is_idempotent(cmdlet, params)
         url = self._url("InvokeCommand", select)
         returned = 0
@@ -149,8 +168,10 @@ class ExchangeClient:
         for start in range(0, len(calls), MAX_BATCH):
             chunk = calls[start:start + MAX_BATCH]
             body = {"requests": [{"id": str(i), "method": "POST", "url": self._url("InvokeCommand", select),
-                                  "headers": {"Content-Type": "application/json", "X-AnchorMailbox": headers["X-AnchorMailbox"]},
-                                  "body": {"CmdletInput": {"CmdletName": cmdlet, "Parameters": dict(params or {})}}}
+                                  "headers": {"Content-Type": "application/json",
+                                              "X-AnchorMailbox": anchor or self.default_anchor(cmdlet)},
+                                  "body": {"CmdletInput": {"CmdletName": cmdlet,
+                                                           "Parameters": encode_parameters(params)}}}
                                  for i, (cmdlet, params) in enumerate(chunk)]}
             chunk_idempotent = all(is_idempotent(c, p) for c, p in chunk)
             try:

@@ -28,6 +28,8 @@ options:
   parameters:
     description:
       - Cmdlet parameters as a dictionary of JSON values. Names are case-insensitive.
+      - Values of parameters whose name contains C(Password) or C(Secret) are treated as C(no_log) (masked in
+        results and messages), and the module never logs its arguments to the system log.
       - >-
         Use V(null) to clear a property, and C({"@odata.type": "#Exchange.GenericHashTable", "Add": [...]})
         for PowerShell hashtable parameters.
@@ -134,6 +136,18 @@ from ansible_collections.csp.exchange.plugins.module_utils.retry import DESTRUCT
 from ansible_collections.csp.exchange.plugins.module_utils.set_preview import Preview, preview_set
 
 CMDLET_RE = re.compile(r"^[A-Za-z]+-[A-Za-z0-9]+$")
+# Parameters whose values are secrets (New-MailUser -Password, Set-Mailbox -NewPassword, ... -SharedSecret).
+SECRET_PARAMETER = re.compile(r"password|secret", re.I)
+
+
+def protect_secret_parameters(module):
+    """Treat the values of secret-named parameters as no_log: masked in every result, message and invocation."""
+    for name, value in (module.params["parameters"] or {}).items():
+        if SECRET_PARAMETER.search(name):
+            for text in (value if isinstance(value, list) else [value]):
+                if text not in (None, "") and not isinstance(text, (bool, dict)):
+                    module.no_log_values.add(str(text))
+                    module.redactor.add(str(text))
 
 
 def validate(params):
@@ -161,6 +175,7 @@ def validate(params):
 
 
 def main_logic(module):
+    protect_secret_parameters(module)
     p = module.params
     result_size = validate(p)
     cmdlet = p["cmdlet"]
@@ -201,7 +216,7 @@ def main():
         result_size=dict(type="str", default="unlimited"),
         page_size=dict(type="int", default=1000),
         allow_destructive=dict(type="bool", default=False),
-    ))
+    ), no_log=True)     # never log the invocation: parameters may carry a password (see protect_secret_parameters)
     module.run(main_logic)
 
 

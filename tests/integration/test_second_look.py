@@ -264,3 +264,65 @@ def test_graph_replication_lag_after_our_own_write_is_waited_out(sb):
     assert "IndexError" not in result.get("msg", "") and "Unexpected" not in result.get("msg", ""), result
     assert run.rc == 0, dump(run)
     assert "Exchange.Manage" in sb.scopes(fabrikam)
+
+
+# -- 10. what the contract asks of the wire: $true in filters, the audit-log anchor, secret parameters --------------
+
+def test_true_in_a_filter_is_sent_as_the_service_needs_it(sb):
+    with sb.sandbox.store.lock:
+        sb.sandbox.store.tenants[CONTOSO].exchange.invoke(
+            "Set-Mailbox", {"Identity": "admin", "HiddenFromAddressListsEnabled": True}, now=sb.sandbox.now())
+    run = sb.play("""
+        - name: hidden
+          csp.exchange.exo_command:
+            tenant: contoso.com
+            cmdlet: Get-Mailbox
+            parameters: {Filter: "HiddenFromAddressListsEnabled -eq $true -and DisplayName -ne '$false'"}
+            select: [Alias]
+        - name: settings
+          csp.exchange.exo_settings:
+            tenant: contoso.com
+            object: Mailbox
+            filter: "HiddenFromAddressListsEnabled -eq $true"
+            settings: {CustomAttribute3: hidden}
+    """)
+    assert run.rc == 0, dump(run)
+    hidden = sorted(r["Alias"] for r in sb.exchange(CONTOSO, "Mailbox") if r["HiddenFromAddressListsEnabled"])
+    assert "admin" in hidden and len(hidden) < 151
+    assert sorted(r["Alias"] for r in run.task("hidden")["result"]) == hidden
+    assert run.task("settings")["matched"] == len(hidden) and run.task("settings")["changed"]
+
+
+def test_enabling_the_unified_audit_log_is_anchored_on_its_system_mailbox(sb):
+    run = sb.play(org_task({"UnifiedAuditLogIngestionEnabled": True}).replace("OrganizationConfig",
+                                                                              "AdminAuditLogConfig") + """
+        - name: command
+          csp.exchange.exo_command:
+            tenant: contoso.com
+            cmdlet: Set-AdminAuditLogConfig
+            parameters: {AdminAuditLogAgeLimit: "120.00:00:00"}
+    """)
+    assert run.rc == 0, dump(run)
+    [config] = sb.exchange(CONTOSO, "AdminAuditLogConfig")
+    assert config["UnifiedAuditLogIngestionEnabled"] is True and config["AdminAuditLogAgeLimit"] == "120.00:00:00"
+    anchors = {e["anchor"] for e in sb.log(service="exchange")          # the calls themselves, not the $batch
+               if e["cmdlets"] == ["Set-AdminAuditLogConfig"] and not e["path"].endswith("$batch")}
+    assert anchors == {"APP:SystemMailbox{8cc370d3-822a-4ab8-a926-bb94bd0641a9}@%s" % CONTOSO}
+
+
+def test_a_password_parameter_never_shows(sb):
+    secret = "Sup3r-Secret-Passw0rd"
+    run = sb.play("""
+        - name: mailuser
+          ignore_errors: true
+          csp.exchange.exo_command:
+            tenant: contoso.com
+            cmdlet: New-MailUser
+            parameters: {Name: ext, Password: "%s", ExternalEmailAddress: ext@fabrikam.com}
+          register: created
+        - name: show
+          ansible.builtin.debug: {var: created}
+    """ % secret, verbosity=1, env={"ANSIBLE_INJECT_INVOCATION": "1"})
+    assert "New-MailUser" in run.stdout, dump(run)
+    assert secret not in run.stdout + run.stderr + json.dumps(run.results)
+    assert "********" in run.stdout                         # the invocation is shown, masked

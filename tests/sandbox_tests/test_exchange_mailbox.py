@@ -80,7 +80,7 @@ def test_select_projects_case_insensitively_in_schema_order(org):
 
 
 def test_filter_selects_rows(org):
-    hidden = rows(org, "Get-Mailbox", Filter="HiddenFromAddressListsEnabled -eq $true -and Alias -like 'sal*'")
+    hidden = rows(org, "Get-Mailbox", Filter="HiddenFromAddressListsEnabled -eq 'True' -and Alias -like 'sal*'")
     assert [r["Alias"] for r in hidden] == ["sales"]
 
 

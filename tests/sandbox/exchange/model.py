@@ -182,6 +182,14 @@ class OrganizationConfig(Record):
         return f"CN=Configuration,{self.dn_suffix}"
 
 
+class AdminAuditLogConfig(Record):
+    """The organisation's audit settings (Get-/Set-AdminAuditLogConfig); the unified audit log is off by default."""
+    DEFAULTS = {"name": "Admin Audit Log Settings", "guid": ZERO_GUID, "dn_suffix": "",
+                "admin_audit_log_enabled": True, "unified_audit_log_ingestion_enabled": False,
+                "admin_audit_log_age_limit": 90 * 86400, "when_changed": 0.0}
+    __slots__ = tuple(DEFAULTS)
+
+
 class AcceptedDomain(Record):
     DEFAULTS = {"name": "", "domain_type": "Authoritative", "default": False, "initial_domain": False,
                 "match_sub_domains": False, "guid": ZERO_GUID, "dn_suffix": "", "when_changed": 0.0}

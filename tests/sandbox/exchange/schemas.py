@@ -109,6 +109,12 @@ ORGANIZATION_CONFIG = Schema("OrganizationConfig", [
     Prop("DefaultPublicFolderDeletedItemRetention", kinds.TimeSpan(max_days=24855), settable=True), *_when(),
 ])
 
+ADMIN_AUDIT_LOG_CONFIG = Schema("AdminAuditLogConfig", [
+    Prop("Identity", TEXT), Prop("Name", TEXT), Prop("Guid", GUID), Prop("DistinguishedName", TEXT),
+    Prop("AdminAuditLogEnabled", BOOL, settable=True), Prop("UnifiedAuditLogIngestionEnabled", BOOL, settable=True),
+    Prop("AdminAuditLogAgeLimit", kinds.TimeSpan(), settable=True), *_when(),
+])
+
 ACCEPTED_DOMAIN = Schema("AcceptedDomain", [
     Prop("Identity", TEXT), Prop("Name", TEXT), Prop("DomainName", TEXT), Prop("DomainType", TEXT),
     Prop("Default", BOOL), Prop("InitialDomain", BOOL), Prop("MatchSubDomains", BOOL), Prop("Guid", GUID),
