@@ -5,7 +5,7 @@ exo_settings compares desired values, so check mode says "changed" only where a 
 from __future__ import absolute_import, division, print_function
 
 from .errors import CspError
-from .settings import Desired, compare, is_singleton
+from .settings import Desired, compare, is_singleton, resolve_members
 
 __metaclass__ = type
 
@@ -45,6 +45,7 @@ def preview_set(client, cmdlet, parameters, anchor=None):
         return Preview(None, "its parameters cannot be compared (%s)" % getattr(exc, "message", exc))
     get = "Get-%s" % noun
     try:
+        resolve_members(client, desired)
         rows = client.invoke(get, {"Identity": identity} if identity is not None else {}, anchor=anchor).rows
     except CspError as exc:
         return Preview(None, "%s could not be read: %s" % (get, exc.message))

@@ -32,8 +32,18 @@ def is_singleton(noun):
     return noun.lower() in SINGLETON_NOUNS
 
 
+# Properties that hold references to other recipients. Get- shows each as the recipient's name, whatever form Set-
+# was given (Microsoft Learn: GrantSendOnBehalfTo is a MultiValuedProperty<ADObjectId>; tools resolve each shown
+# entry with Get-Recipient to find its address), so desired members are resolved to names before comparing.
+RECIPIENT_PROPERTIES = frozenset(name.lower() for name in (
+    "GrantSendOnBehalfTo", "ForwardingAddress", "AcceptMessagesOnlyFrom", "AcceptMessagesOnlyFromDLMembers",
+    "AcceptMessagesOnlyFromSendersOrMembers", "RejectMessagesFrom", "RejectMessagesFromDLMembers",
+    "RejectMessagesFromSendersOrMembers", "BypassModerationFromSendersOrMembers", "ModeratedBy", "ManagedBy"))
+
+
 class Desired:
-    """One desired setting. ``operation`` is ``value`` (absolute) or, for lists, ``set`` / ``add`` / ``remove``."""
+    """One desired setting. ``operation`` is ``value`` (absolute) or, for lists, ``set`` / ``add`` / ``remove``.
+    ``shown`` maps a desired member to the form Get- shows it in (recipient names); Set- still gets the value given."""
 
     def __init__(self, name, raw):
         self.name = name
@@ -49,7 +59,25 @@ class Desired:
             self.operation = "value"
             self.value = raw
         self._verdicts = {}
+        self.shown = {}
         self._validate()
+
+    @property
+    def members(self):
+        """The desired values that name other objects (for resolving), or []."""
+        if self.name.lower() not in RECIPIENT_PROPERTIES or self.value in (None, ""):
+            return []
+        return [v for v in (self.value if isinstance(self.value, list) else [self.value]) if isinstance(v, str)]
+
+    def show(self, shown):
+        """Compare through ``shown`` (desired member -> how Get- shows it) from now on."""
+        self.shown = dict(shown)
+        self._verdicts = {}
+
+    def _as_shown(self, value):
+        if isinstance(value, list):
+            return [self.shown.get(v, v) for v in value]
+        return self.shown.get(value, value)
 
     def _holds(self, current):
         """Whether ``current`` already holds the desired value, remembered per distinct value: thousands of objects
@@ -58,10 +86,10 @@ class Desired:
         try:
             return self._verdicts[key]
         except KeyError:
-            verdict = self._verdicts[key] = same(self.name, current, self.value)
+            verdict = self._verdicts[key] = same(self.name, current, self._as_shown(self.value))
             return verdict
         except TypeError:      # a list value is not hashable
-            return same(self.name, current, self.value)
+            return same(self.name, current, self._as_shown(self.value))
 
     def _validate(self):
         kind = "set" if self.operation != "value" else kind_of(self.name, None, self.value)
@@ -81,18 +109,18 @@ class Desired:
         have = list(current or [])
         have_norm = normalize(kind, have)
         if self.operation == "set":
-            if have_norm == normalize(kind, self.value):
+            if have_norm == normalize(kind, self._as_shown(self.value)):
                 return None
             return self.value, self.value
         if self.operation == "add":
-            missing = [v for v in self.value if normalize(kind, [v]) - have_norm]
+            missing = [v for v in self.value if normalize(kind, [self._as_shown(v)]) - have_norm]
             if not missing:
                 return None
             return {"@odata.type": "#Exchange.GenericHashTable", "Add": missing}, have + missing
-        present = [v for v in self.value if normalize(kind, [v]) <= have_norm]
+        present = [v for v in self.value if normalize(kind, [self._as_shown(v)]) <= have_norm]
         if not present:
             return None
-        gone = normalize(kind, present)
+        gone = normalize(kind, [self._as_shown(v) for v in present])
         return ({"@odata.type": "#Exchange.GenericHashTable", "Remove": present},
                 [v for v in have if not normalize(kind, [v]) <= gone])
 
@@ -105,6 +133,30 @@ def parse_settings(settings):
             raise InvalidInputError("settings key %r is not a property name such as ProhibitSendQuota (letters and "
                                     "digits only)." % name)
     return [Desired(name, value) for name, value in settings.items()]
+
+
+def resolve_members(client, desired):
+    """Resolve the members of recipient-valued settings to the names Get- shows (one Get-Recipient each, batched);
+    a member Exchange does not know fails the run before any write."""
+    wanted = sorted(set(m for setting in desired for m in setting.members))
+    if not wanted:
+        return
+    outcomes = client.batch([("Get-Recipient", {"Identity": m}) for m in wanted], select=["Identity", "Name"])
+    shown, unknown = {}, []
+    for member, outcome in zip(wanted, outcomes):
+        rows = [] if isinstance(outcome, CspError) else outcome.rows
+        if len(rows) == 1 and _lookup(rows[0], "Name"):
+            shown[member] = str(_lookup(rows[0], "Name"))
+        else:
+            unknown.append("%s (%s)" % (member, outcome.message if isinstance(outcome, CspError) else
+                                        "%d recipients" % len(rows)))
+    if unknown:
+        raise InvalidInputError("Recipients named in %s could not be resolved in tenant %s, so nothing was written: %s."
+                                % (", ".join(s.name for s in desired if s.members), client.token_tenant,
+                                   "; ".join(unknown)))
+    for setting in desired:
+        if setting.members:
+            setting.show(shown)
 
 
 def _lookup(row, name):
@@ -218,6 +270,7 @@ class SettingsRun:
                 yield from outcome.rows
 
     def plan(self):
+        resolve_members(self.client, self.desired)
         changes = []
         seen = set()
         for row in self._rows():

@@ -326,3 +326,40 @@ def test_a_password_parameter_never_shows(sb):
     assert "New-MailUser" in run.stdout, dump(run)
     assert secret not in run.stdout + run.stderr + json.dumps(run.results)
     assert "********" in run.stdout                         # the invocation is shown, masked
+
+
+# -- 11. recipient lists as Exchange shows them: names, not the addresses Set- was given ------------------------------
+
+def test_recipient_lists_given_as_addresses_compare_with_the_names_exchange_shows(sb):
+    task = """
+        - name: delegates
+          csp.exchange.exo_settings:
+            tenant: contoso.com
+            object: Mailbox
+            identity: dana.larsen@contoso.com
+            settings:
+              GrantSendOnBehalfTo: [ADMIN@contoso.com]
+              ForwardingAddress: admin@contoso.onmicrosoft.com
+        - name: add
+          csp.exchange.exo_settings:
+            tenant: contoso.com
+            object: Mailbox
+            identity: dana.larsen
+            settings: {GrantSendOnBehalfTo: {add: [admin@contoso.com]}}
+        - name: preview
+          csp.exchange.exo_command:
+            tenant: contoso.com
+            cmdlet: Set-Mailbox
+            parameters: {Identity: dana.larsen, GrantSendOnBehalfTo: [admin@contoso.com]}
+          check_mode: true
+    """
+    first = sb.play(task)
+    assert first.rc == 0, dump(first)
+    assert first.task("delegates")["changed"] and not first.task("add")["changed"]
+    assert first.task("preview")["changed"] is False
+    [dana] = [r for r in sb.exchange(CONTOSO, "Mailbox") if r["Alias"] == "dana.larsen"]
+    assert dana["GrantSendOnBehalfTo"] == ["Contoso Admin"] and dana["ForwardingAddress"] == "Contoso Admin"
+    sb.sandbox.log.clear()
+    second = sb.play(task)
+    assert second.rc == 0 and not second.task("delegates")["changed"], dump(second)
+    assert not any(e["write"] for e in sb.log())

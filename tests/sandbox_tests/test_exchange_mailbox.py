@@ -191,6 +191,12 @@ def test_grant_send_on_behalf_resolves_recipients_and_null_clears(org):
     assert one(org, "Get-Mailbox", Identity="sales")["GrantSendOnBehalfTo"] == []
 
 
+def test_get_recipient_turns_any_identity_form_into_the_name_recipient_lists_show(org):
+    assert one(org, "Get-Recipient", Identity="JDOE@contoso.com")["Name"] == "John Doe"
+    assert one(org, "Get-Recipient", Identity="vendor@fabrikam.com")["RecipientTypeDetails"] == "MailContact"
+    assert fails(org, "Get-Recipient", Identity="nobody@contoso.com").status == 404
+
+
 def test_type_converts_a_mailbox(org):
     run(org, "Set-Mailbox", Identity="asmith", Type="shared")
     assert one(org, "Get-Mailbox", Identity="asmith")["RecipientTypeDetails"] == "SharedMailbox"

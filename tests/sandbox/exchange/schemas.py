@@ -84,6 +84,13 @@ AUDIT_BYPASS = Schema("MailboxAuditBypassAssociation", [
     Prop("AuditBypassEnabled", BOOL, settable=True), *_when(),
 ])
 
+RECIPIENT = Schema("Recipient", [
+    Prop("Identity", TEXT), Prop("Name", TEXT), Prop("Alias", TEXT), Prop("DisplayName", TEXT),
+    Prop("DistinguishedName", TEXT), Prop("Guid", GUID), Prop("ExternalDirectoryObjectId", TEXT),
+    Prop("PrimarySmtpAddress", TEXT), Prop("EmailAddresses", kinds.ProxyAddresses()), Prop("RecipientType", TEXT),
+    Prop("RecipientTypeDetails", TEXT), *_when(),
+])
+
 MAIL_CONTACT = Schema("MailContact", [
     Prop("Identity", TEXT), Prop("Name", TEXT), Prop("Alias", TEXT), Prop("DisplayName", TEXT, settable=True),
     Prop("DistinguishedName", TEXT), Prop("Guid", GUID), Prop("ExternalDirectoryObjectId", TEXT),
