@@ -5,15 +5,32 @@ import json
 from tests.integration.conftest import CONTOSO, dump, parse_junit
 
 
-def audit_owner_task(extra=""):
+def settings_task(noun, settings, name, extra=""):
     return """
-        - name: audit
+        - name: %s
           csp.exchange.exo_settings:
             tenant: contoso.com
-            object: Mailbox
-            settings: {AuditOwner: {add: [MailboxLogin]}}
+            object: %s
+            settings: %s
             %s
-    """ % extra
+    """ % (name, noun, json.dumps(settings), extra)
+
+
+def audit_owner_task(extra=""):
+    return settings_task("Mailbox", {"AuditOwner": {"add": ["MailboxLogin"]}}, "audit", extra)
+
+
+def org_task(settings, name="org"):
+    return settings_task("OrganizationConfig", settings, name)
+
+
+SAME_QUOTA = """
+        - name: same
+          csp.exchange.exo_command:
+            tenant: contoso.com
+            cmdlet: Set-Mailbox
+            parameters: {Identity: admin, ProhibitSendQuota: 99GB, RetainDeletedItemsFor: "14.00:00:00"}
+"""
 
 
 # -- 1. a lost $batch answer fails its own objects only ---------------------------------------------------------
@@ -94,16 +111,6 @@ def test_two_forms_of_one_mailbox_are_read_and_written_once_for_short_and_long_l
 
 # -- 5. a time span the normaliser does not know: a number is days on both sides -------------------------------------
 
-def org_task(settings, name="org"):
-    return """
-        - name: %s
-          csp.exchange.exo_settings:
-            tenant: contoso.com
-            object: OrganizationConfig
-            settings: %s
-    """ % (name, json.dumps(settings))
-
-
 def test_an_unknown_time_span_is_compared_and_sent_as_days(sb):
     same = sb.play(org_task({"DefaultPublicFolderDeletedItemRetention": 30}), check=True)   # shown "30.00:00:00"
     assert same.rc == 0 and same.task("org")["changes"] == [], dump(same)
@@ -120,12 +127,7 @@ def test_an_unknown_time_span_is_compared_and_sent_as_days(sb):
 # -- 6. exo_command check mode compares a Set- with its Get- --------------------------------------------------------
 
 def test_check_mode_of_a_set_reports_changed_only_where_the_real_run_would_change(sb):
-    run = sb.play("""
-        - name: same
-          csp.exchange.exo_command:
-            tenant: contoso.com
-            cmdlet: Set-Mailbox
-            parameters: {Identity: admin, ProhibitSendQuota: 99GB, RetainDeletedItemsFor: "14.00:00:00"}
+    run = sb.play(SAME_QUOTA + """
         - name: different
           csp.exchange.exo_command:
             tenant: contoso.com
@@ -150,13 +152,7 @@ def test_check_mode_of_a_set_reports_changed_only_where_the_real_run_would_chang
     assert unknown["changed"] is True and "cannot predict" in " ".join(unknown.get("warnings", []))
     assert not any(e["write"] for e in sb.log())
     # The real run agrees with the prediction.
-    real = sb.play("""
-        - name: same
-          csp.exchange.exo_command:
-            tenant: contoso.com
-            cmdlet: Set-Mailbox
-            parameters: {Identity: admin, ProhibitSendQuota: 99GB, RetainDeletedItemsFor: "14.00:00:00"}
-    """)
+    real = sb.play(SAME_QUOTA)
     assert real.rc == 0 and real.task("same")["changed"] is False, dump(real)
 
 
@@ -294,8 +290,7 @@ def test_true_in_a_filter_is_sent_as_the_service_needs_it(sb):
 
 
 def test_enabling_the_unified_audit_log_is_anchored_on_its_system_mailbox(sb):
-    run = sb.play(org_task({"UnifiedAuditLogIngestionEnabled": True}).replace("OrganizationConfig",
-                                                                              "AdminAuditLogConfig") + """
+    run = sb.play(settings_task("AdminAuditLogConfig", {"UnifiedAuditLogIngestionEnabled": True}, "org") + """
         - name: command
           csp.exchange.exo_command:
             tenant: contoso.com
