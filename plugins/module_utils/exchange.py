@@ -97,11 +97,10 @@ class ExchangeClient:
         identity = next((v for k, v in (parameters or {}).items() if k.lower() == "identity"), None)
         target = " for %s" % identity if identity is not None else ""
         check = "Get-%s%s" % (noun, " -Identity '%s'" % identity if identity is not None else "")
-        return OutcomeUnknownError(
-            "%s%s in tenant %s may or may not have been applied (%s), so it was not resent; check with %s in "
-            "tenant %s before running it again." % (cmdlet, target, self.token_tenant, reason, check,
-                                                   self.token_tenant),
-            tenant=self.token_tenant, cmdlet=cmdlet)
+        text = ("%s%s in tenant %s may or may not have been applied (%s), so it was not resent; check with %s in "
+                "tenant %s before running it again.") % (cmdlet, target, self.token_tenant, reason, check,
+                                                         self.token_tenant)
+        return OutcomeUnknownError(text, tenant=self.token_tenant, cmdlet=cmdlet)
 
     def _chunk_failure(self, exc, cmdlet, params):
         """One object's outcome when the ``$batch`` request carrying it failed as a whole."""

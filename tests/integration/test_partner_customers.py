@@ -223,8 +223,8 @@ def test_the_cache_is_never_served_for_other_endpoints_or_another_app(world):
     failed = world.inventory(config + "max_retries: 0\n", env={"CSP_ENDPOINTS": elsewhere,
                                                                "ANSIBLE_INVENTORY_UNPARSED_FAILED": "1"}, expect_rc=1)
     assert "127.0.0.1:9" in failed.stderr or "connect" in failed.stderr.lower(), failed.stderr[-2000:]
-    other_app = world.inventory(config + "max_retries: 0\n", env={"CSP_CLIENT_ID": "99999999-9999-9999-9999-999999999999",
-                                             "ANSIBLE_INVENTORY_UNPARSED_FAILED": "1"}, expect_rc=1)
+    other_app = world.inventory(config + "max_retries: 0\n", expect_rc=1, env={
+        "CSP_CLIENT_ID": "99999999-9999-9999-9999-999999999999", "ANSIBLE_INVENTORY_UNPARSED_FAILED": "1"})
     assert "99999999" in other_app.stderr or "AADSTS" in other_app.stderr, other_app.stderr[-2000:]
     assert world.inventory(config) == first                   # the same options still hit the cache
     assert len(world.requests("partner_center", "/v1/customers")) == 1

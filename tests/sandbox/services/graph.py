@@ -317,11 +317,10 @@ def create_grant(sandbox, request, tenant, claims):
                     and (g.principal_id or "") == (principal_id or "") for g in tenant.grants.values())
     if duplicate:
         raise GraphError(409, "Request_MultipleObjectsWithSameKeyValue", "Permission entry already exists.")
+    lag = float(sandbox.faults.setting("replication_lag_s", 0.0, "graph", tenant.id) or 0.0)
     grant = st.Grant(id=sandbox.store.new_grant_id(), client_id=client_id, consent_type=consent_type,
                      resource_id=resource_id, scope=" ".join(str(body.get("scope") or "").split()),
-                     principal_id=principal_id,
-                     visible_from=sandbox.now() + float(sandbox.faults.setting("replication_lag_s", 0.0, "graph",
-                                                                                tenant.id) or 0.0))
+                     principal_id=principal_id, visible_from=sandbox.now() + lag)
     tenant.grants[grant.id] = grant
     request.meta["write"] = True
     return _ok(request, 201, {"@odata.context": _context("oauth2PermissionGrants/$entity"), **_render_grant(grant)})
