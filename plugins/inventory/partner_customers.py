@@ -21,7 +21,9 @@ description:
     and the modules run on the controller's Python (with C(cryptography) for a certificate credential).
     Override either in C(group_vars) or with O(compose).
   - The configuration file name must end in C(partner_customers.yml) or C(partner_customers.yaml).
-  - The cache holds the customer list only, never a credential or token.
+  - The cache holds the customer list only, never a credential or token. Its key covers the source, the
+    cloud, the endpoints, the partner tenant, the client id and a digest of the credential, so a list is never
+    served to another service (a sandbox's list to production) or another partner app.
 options:
   plugin:
     description: The name of this plugin; C(csp.exchange.partner_customers) marks the file as its configuration.
@@ -105,6 +107,9 @@ cache_connection: ~/.cache/csp_exchange_inventory
 cache_timeout: 3600
 """
 
+import hashlib
+import json
+
 from ansible.errors import AnsibleError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.template import trust_as_template
@@ -112,13 +117,29 @@ from ansible.template import trust_as_template
 from ansible_collections.csp.exchange.plugins.module_utils.customers import list_customers, validate_page_size
 from ansible_collections.csp.exchange.plugins.module_utils.errors import CspError
 from ansible_collections.csp.exchange.plugins.module_utils.redact import Redactor
-from ansible_collections.csp.exchange.plugins.plugin_utils.connection import OPTIONS as CONNECTION_OPTIONS, PartnerConnection
+from ansible_collections.csp.exchange.plugins.plugin_utils.connection import (
+    OPTIONS as CONNECTION_OPTIONS, PartnerConnection, parse_endpoints)
 from ansible_collections.csp.exchange.plugins.plugin_utils.customer_hosts import host_names, select
 
 GROUP = "customers"
 # Options a user may write as a template (for example a secret-store lookup).
 TEMPLATABLE = ("partner_tenant", "client_id", "client_secret", "client_certificate_path",
                "client_certificate_passphrase", "refresh_token")
+
+
+def cache_scope(source, options):
+    """What the customer list depends on, as one opaque digest: the source, where it was listed (cloud,
+    endpoints), as whom (partner tenant, app, auth mode) and with which credential. Secrets enter only through
+    the hash, so the cache key and file name never hold one."""
+    identity = dict((name, options.get(name)) for name in CONNECTION_OPTIONS
+                    if name not in ("ca_path", "validate_certs", "timeout", "max_retries"))
+    try:
+        identity["endpoints"] = parse_endpoints(identity.get("endpoints"))
+    except CspError:
+        pass                    # invalid: the listing reports it, the key only needs to differ
+    identity["source"] = source
+    text = json.dumps(identity, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -132,7 +153,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
         self._read_config_data(path)
         options = self._connection_options()
-        key = "%s_%s_%s" % (self.get_cache_key(path), self.get_option("source"), options["partner_tenant"])
+        key = "%s_%s" % (self.get_cache_key(path), cache_scope(self.get_option("source"), options))
         use_cache = self.get_option("cache")
         customers = None
         if use_cache and cache:

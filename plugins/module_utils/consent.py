@@ -8,11 +8,13 @@ space-separated string replaced whole on PATCH, so every write sends the full de
 """
 from __future__ import absolute_import, division, print_function
 
-from .errors import AuthError, InvalidInputError
+from .errors import AuthError, InvalidInputError, ServiceError
 
 __metaclass__ = type
 
 EXCHANGE_APP_ID = "00000002-0000-0ff1-ce00-000000000000"
+# Seconds between reads of an object Graph says exists but does not list yet (about 15 s in all).
+READ_BACK_DELAYS = (0, 1, 2, 4, 8)
 
 
 class GrantState:
@@ -72,11 +74,28 @@ class GraphConsent:
             scopes.extend(s for s in grant.get("scope", "").split() if s not in scopes)
         return [dict(resource_app_id=app_id, scopes=scopes) for app_id, scopes in sorted(by_resource.items())]
 
+    def _read_back(self, read, what):
+        """What Graph said exists (409 to our create) but may not list yet (directory replication): read again for
+        a bounded while, then fail with a sentence instead of indexing an empty list."""
+        waited = 0
+        for delay in READ_BACK_DELAYS:
+            if delay:
+                self.graph.transport.sleep(delay)
+                waited += delay
+            found = read()
+            if found:
+                return found
+        raise ServiceError("Graph answered that %s already exists in tenant %s but did not list it within %d s "
+                           "(directory replication lag after a write); run the task again in a few minutes."
+                           % (what, self.graph.tenant, waited))
+
     def _ensure_sp(self, app_id, existing):
         if existing:
             return existing
         status, created = self.graph.call("POST", "servicePrincipals", body={"appId": app_id}, ok=(201, 409))
-        return created if status == 201 else self._service_principal(app_id)
+        if status == 201:
+            return created
+        return self._read_back(lambda: self._service_principal(app_id), "the service principal of app %s" % app_id)
 
     def apply(self, state, scopes):
         """Make the AllPrincipals grant hold exactly ``scopes`` (removing it when empty)."""
@@ -98,8 +117,9 @@ class GraphConsent:
             if status == 201:
                 return
             # 409: a grant appeared meanwhile (or our first POST's answer was lost): patch it instead.
-            grants = self._grants(client_sp, resource_sp)
-        self.graph.call("PATCH", "oauth2PermissionGrants/%s" % grants[0]["id"], body={"scope": scope}, ok=(204,))
+            grants = self._read_back(lambda: self._grants(client_sp, resource_sp), "the delegated permission grant")
+        if sorted((grants[0].get("scope") or "").split()) != sorted(scopes):    # e.g. our own lost POST's grant
+            self.graph.call("PATCH", "oauth2PermissionGrants/%s" % grants[0]["id"], body={"scope": scope}, ok=(204,))
         for duplicate in grants[1:]:
             self.graph.call("DELETE", "oauth2PermissionGrants/%s" % duplicate["id"], ok=(204, 404))
 

@@ -4,63 +4,97 @@
 from __future__ import absolute_import, division, print_function
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 __metaclass__ = type
+
+
+# Characters XML 1.0 cannot carry at all, even escaped: a single one makes the whole file unparseable.
+_NOT_XML = re.compile(u"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _value(value):
     return json.dumps(value, sort_keys=True, default=str)
 
 
+def xml_text(value):
+    """``value`` as text an XML parser accepts: forbidden control characters shown as ``\\xNN``."""
+    return _NOT_XML.sub(lambda m: "\\x%02x" % ord(m.group()) if ord(m.group()) < 0x100 else "\\u%04x"
+                        % ord(m.group()), u"%s" % value)
+
+
+def _error_case(tenant, host, message):
+    return dict(tenant=tenant, host=host, object="(tenant)", rule=None, status="error", message=message, drift=[])
+
+
+def _result_case(tenant, host, result):
+    if not isinstance(result, dict):
+        return _error_case(tenant, host, "a result of the baseline is not a mapping: %s" % _value(result)[:200])
+    drift = []
+    for change in result.get("changes") or []:
+        change = change if isinstance(change, dict) else {"identity": change}
+        before = change.get("before") if isinstance(change.get("before"), dict) else {}
+        after = change.get("after") if isinstance(change.get("after"), dict) else {}
+        for prop, desired in sorted(after.items()):
+            drift.append(dict(identity=change.get("identity"), property=prop, current=before.get(prop),
+                              desired=desired))
+    failed = [f if isinstance(f, dict) else {"reason": str(f)} for f in result.get("failed_identities") or []]
+    status = "error" if failed else ("drift" if drift else "ok")
+    return dict(tenant=tenant, host=host, object=result.get("object"), rule=result.get("rule"), status=status,
+                matched=result.get("matched", 0), drift=drift, failed_identities=failed,
+                message="; ".join(str(f.get("reason", "")) for f in failed) or None)
+
+
 def build(tenants, hosts=None):
     """``tenants``: [{host, tenant, error, results: [{rule, object, matched, changes, failed_identities}]}] where an
-    entry may be None for a host that produced nothing (unreachable). Returns the JSON-ready report."""
+    entry may be None for a host that produced nothing (unreachable). Returns the JSON-ready report, with at least
+    one case per tenant: a tenant without results, or whose entry is malformed, is an error, never a silent pass."""
     hosts = list(hosts or [])
     cases = []
     for index, entry in enumerate(tenants):
+        host = hosts[index] if index < len(hosts) else "host %d" % index
         if not entry:
-            host = hosts[index] if index < len(hosts) else "host %d" % index
-            entry = dict(host=host, tenant=host, error="the tenant produced no result (unreachable or skipped)",
-                         results=[])
-        tenant = entry.get("tenant") or entry.get("host")
-        if entry.get("error"):
-            cases.append(dict(tenant=tenant, host=entry.get("host"), object="(tenant)", rule=None, status="error",
-                              message=str(entry["error"]), drift=[]))
+            cases.append(_error_case(host, host, "the tenant produced no result (unreachable or skipped)"))
             continue
-        for result in entry.get("results") or []:
-            drift = []
-            for change in result.get("changes") or []:
-                for prop, desired in sorted((change.get("after") or {}).items()):
-                    drift.append(dict(identity=change.get("identity"), property=prop,
-                                      current=(change.get("before") or {}).get(prop), desired=desired))
-            failed = result.get("failed_identities") or []
-            status = "error" if failed else ("drift" if drift else "ok")
-            cases.append(dict(tenant=tenant, host=entry.get("host"), object=result.get("object"),
-                              rule=result.get("rule"), status=status, matched=result.get("matched", 0),
-                              drift=drift, failed_identities=failed,
-                              message="; ".join(f.get("reason", "") for f in failed) or None))
+        if not isinstance(entry, dict):
+            cases.append(_error_case(host, host, "the report entry is not a {host, tenant, error, results} "
+                                                 "mapping: %s" % _value(entry)[:200]))
+            continue
+        host = entry.get("host") or host
+        tenant = entry.get("tenant") or host
+        results = entry.get("results")
+        if entry.get("error"):
+            cases.append(_error_case(tenant, host, str(entry["error"])))
+        elif not isinstance(results, list) or not results:
+            cases.append(_error_case(tenant, host, "the baseline returned no result for the tenant (nothing was "
+                                                   "checked)" if not results else
+                                     "the tenant's results are not a list: %s" % _value(results)[:200]))
+        else:
+            cases.extend(_result_case(tenant, host, result) for result in results)
     return dict(tenants=len(tenants), cases=cases,
                 drifted=sum(1 for c in cases if c["status"] == "drift"),
                 errors=sum(1 for c in cases if c["status"] == "error"))
 
 
 def junit(report):
-    """JUnit XML: one test case per tenant and object type; drift is a failure, an unreachable tenant an error."""
+    """JUnit XML (UTF-8, with its declaration): one test case per tenant and object type; drift is a failure, an
+    unreachable tenant an error."""
     suite = ET.Element("testsuite", name="exchange-baseline-drift", tests=str(len(report["cases"])),
                        failures=str(report["drifted"]), errors=str(report["errors"]))
     for case in report["cases"]:
         name = "%s %s" % (case["object"], case["rule"]) if case.get("rule") else case["object"]
-        element = ET.SubElement(suite, "testcase", classname=str(case["tenant"]), name=name)
+        element = ET.SubElement(suite, "testcase", classname=xml_text(case["tenant"]), name=xml_text(name))
         if case["status"] == "drift":
             lines = ["%s: %s is %s, baseline wants %s" % (d["identity"], d["property"], _value(d["current"]),
                                                           _value(d["desired"])) for d in case["drift"]]
             failure = ET.SubElement(element, "failure", message="%d drifted setting(s)" % len(lines), type="drift")
-            failure.text = "\n".join(lines)
+            failure.text = xml_text("\n".join(lines))
         elif case["status"] == "error":
-            error = ET.SubElement(element, "error", message=(case.get("message") or "error")[:500], type="error")
-            error.text = case.get("message")
-    return ET.tostring(suite, encoding="unicode")
+            message = xml_text(case.get("message") or "error")
+            error = ET.SubElement(element, "error", message=message[:500], type="error")
+            error.text = message
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, encoding="unicode")
 
 
 def summary(report):

@@ -8,6 +8,7 @@ Pages are followed by POSTing the same body and headers to ``@odata.nextLink`` w
 from __future__ import absolute_import, division, print_function
 
 import json
+import re
 
 from .errors import CspError, NotFoundError, OutcomeUnknownError, ServiceError
 from .exchange_errors import parse_error
@@ -16,6 +17,11 @@ from .retry import is_idempotent, parse_retry_after
 __metaclass__ = type
 
 SYSTEM_MAILBOX = "SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}"
+# Cmdlets that run only when anchored on another system mailbox (contract §1.2; CIPP New-ExoRequest.ps1).
+CMDLET_ANCHORS = {"set-adminauditlogconfig": "SystemMailbox{8cc370d3-822a-4ab8-a926-bb94bd0641a9}"}
+# OPATH parameters: PowerShell would expand $true/$false there; the service needs the literal (contract §5.2).
+FILTER_PARAMETERS = frozenset(["filter", "recipientfilter"])
+_UNQUOTED_BOOLEAN = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")|\$(true|false)\b", re.I)
 MAX_PAGE_SIZE = 1000
 MAX_BATCH = 10
 PAGING_WARNING = "There are more results available than are currently displayed"
@@ -25,6 +31,18 @@ NO_CHANGE_WARNING = "completed successfully but no settings of"
 def strip_annotations(row):
     """Drop OData annotations (``X@odata.type``, ``X@data.type``, ``@odata.*``) from one result object."""
     return dict((k, v) for k, v in row.items() if "@" not in k)
+
+
+def opath(text):
+    """An OPATH filter as the service takes it: unquoted ``$true``/``$false`` become ``'True'``/``'False'``;
+    quoted strings are left alone."""
+    return _UNQUOTED_BOOLEAN.sub(lambda m: m.group(1) or "'%s'" % m.group(2).capitalize(), text)
+
+
+def encode_parameters(parameters):
+    """Cmdlet parameters as sent: OPATH filters rewritten, everything else as given."""
+    return dict((k, opath(v) if k.lower() in FILTER_PARAMETERS and isinstance(v, str) else v)
+                for k, v in (parameters or {}).items())
 
 
 class ExchangeResult:
@@ -50,12 +68,13 @@ class ExchangeClient:
         self.token_tenant = token_tenant or segment
         self.page_size = max(1, min(MAX_PAGE_SIZE, int(page_size)))
 
-    def default_anchor(self):
-        return "APP:%s@%s" % (SYSTEM_MAILBOX, self.segment)
+    def default_anchor(self, cmdlet=None):
+        mailbox = CMDLET_ANCHORS.get(str(cmdlet).lower(), SYSTEM_MAILBOX)
+        return "APP:%s@%s" % (mailbox, self.segment)
 
-    def _headers(self, anchor):
+    def _headers(self, anchor, cmdlet=None):
         return {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json",
-                "X-AnchorMailbox": anchor or self.default_anchor(), "X-ResponseFormat": "json",
+                "X-AnchorMailbox": anchor or self.default_anchor(cmdlet), "X-ResponseFormat": "json",
                 "Prefer": "odata.maxpagesize=%d" % self.page_size}
 
     def _url(self, action, select=None):
@@ -73,16 +92,30 @@ class ExchangeClient:
             raise self._error(response.status, response.body, cmdlet)
         return response.json() or {}, response.maybe_applied_before
 
-    def _outcome_unknown(self, cmdlet, reason):
+    def _outcome_unknown(self, cmdlet, reason, parameters=None):
         noun = cmdlet.split("-", 1)[-1]
-        return OutcomeUnknownError(
-            "%s in tenant %s may or may not have been applied (%s), so it was not resent; check with Get-%s in "
-            "tenant %s before running it again." % (cmdlet, self.token_tenant, reason, noun, self.token_tenant),
-            tenant=self.token_tenant, cmdlet=cmdlet)
+        identity = next((v for k, v in (parameters or {}).items() if k.lower() == "identity"), None)
+        target = " for %s" % identity if identity is not None else ""
+        check = "Get-%s%s" % (noun, " -Identity '%s'" % identity if identity is not None else "")
+        text = ("%s%s in tenant %s may or may not have been applied (%s), so it was not resent; check with %s in "
+                "tenant %s before running it again.") % (cmdlet, target, self.token_tenant, reason, check,
+                                                         self.token_tenant)
+        return OutcomeUnknownError(text, tenant=self.token_tenant, cmdlet=cmdlet)
+
+    def _chunk_failure(self, exc, cmdlet, params):
+        """One object's outcome when the ``$batch`` request carrying it failed as a whole."""
+        if isinstance(exc, OutcomeUnknownError):
+            return self._outcome_unknown(cmdlet, "the $batch request carrying it: %s"
+                                         % getattr(exc, "reason", "got no answer"), params)
+        return exc
 
     def _error(self, status, body, cmdlet):
         info = parse_error(status, body)
-        if status == 401:
+        if status == 401 and getattr(self.tokens, "mode", None) == "app_only":
+            text = ("Exchange Online rejected the app-only token for %s in tenant %s (HTTP 401): the partner app's "
+                    "service principal there lacks the Exchange.ManageAsApp application permission (admin consent) "
+                    "or an Entra directory role such as Exchange Administrator" % (cmdlet, self.token_tenant))
+        elif status == 401:
             text = ("Exchange Online rejected the token for %s in tenant %s (HTTP 401): the partner app lacks the "
                     "delegated Exchange.Manage permission there (run csp.exchange.exo_consent), or the partner user "
                     "lacks an Exchange admin role through GDAP" % (cmdlet, self.token_tenant))
@@ -95,11 +128,11 @@ class ExchangeClient:
 
     def pages(self, cmdlet, parameters=None, select=None, result_size=None, anchor=None):
         """Yield (rows, warnings) per page. ``result_size`` None means all rows (Unlimited)."""
-        params = dict(parameters or {})
+        params = encode_parameters(parameters)
         if result_size is not None and not any(k.lower() == "resultsize" for k in params):
             params["ResultSize"] = result_size
         body = {"CmdletInput": {"CmdletName": cmdlet, "Parameters": params}}
-        headers = self._headers(anchor)
+        headers = self._headers(anchor, cmdlet)
         idempotent = is_idempotent(cmdlet, params)
         url = self._url("InvokeCommand", select)
         returned = 0
@@ -107,7 +140,7 @@ class ExchangeClient:
             try:
                 doc, retried = self._post(url, body, headers, cmdlet, idempotent)
             except OutcomeUnknownError as exc:
-                raise self._outcome_unknown(cmdlet, getattr(exc, "reason", exc.message))
+                raise self._outcome_unknown(cmdlet, getattr(exc, "reason", exc.message), params)
             rows = [strip_annotations(r) for r in (doc.get("value") or [])]
             warnings = [w for w in (doc.get("@adminapi.warnings") or []) if PAGING_WARNING not in w
                         and not (retried and NO_CHANGE_WARNING in w)]
@@ -134,11 +167,20 @@ class ExchangeClient:
         for start in range(0, len(calls), MAX_BATCH):
             chunk = calls[start:start + MAX_BATCH]
             body = {"requests": [{"id": str(i), "method": "POST", "url": self._url("InvokeCommand", select),
-                                  "headers": {"Content-Type": "application/json", "X-AnchorMailbox": headers["X-AnchorMailbox"]},
-                                  "body": {"CmdletInput": {"CmdletName": cmdlet, "Parameters": dict(params or {})}}}
+                                  "headers": {"Content-Type": "application/json",
+                                              "X-AnchorMailbox": anchor or self.default_anchor(cmdlet)},
+                                  "body": {"CmdletInput": {"CmdletName": cmdlet,
+                                                           "Parameters": encode_parameters(params)}}}
                                  for i, (cmdlet, params) in enumerate(chunk)]}
             chunk_idempotent = all(is_idempotent(c, p) for c, p in chunk)
-            doc, retried = self._post(self._url("$batch"), body, headers, "$batch", chunk_idempotent)
+            try:
+                doc, retried = self._post(self._url("$batch"), body, headers, "$batch", chunk_idempotent)
+            except CspError as exc:
+                # The whole request failed (lost answer, retries spent, rejected): each of its objects fails on
+                # its own, so the other chunks still run and the caller can say which objects to check.
+                outcomes[start:start + len(chunk)] = [self._chunk_failure(exc, cmdlet, params)
+                                                      for cmdlet, params in chunk]
+                continue
             answered = dict((str(item.get("id")), item) for item in doc.get("responses") or [])
             for i, (cmdlet, params) in enumerate(chunk):
                 outcomes[start + i] = self._batch_item(answered.get(str(i)), cmdlet, params, anchor, select,
@@ -160,12 +202,12 @@ class ExchangeClient:
         if not (throttled or ambiguous):
             return self._error(status, raw, cmdlet)
         if ambiguous and not throttled and not is_idempotent(cmdlet, params):
-            return self._outcome_unknown(cmdlet, "the batch item answered %s" % (status or "nothing"))
+            return self._outcome_unknown(cmdlet, "the batch item answered %s" % (status or "nothing"), params)
         pause = parse_retry_after(next((v for k, v in ((item or {}).get("headers") or {}).items()
                                         if k.lower() == "retry-after"), None))
         if pause:
             # The tenant's throttle window is open: every thread of this run waits, not only this item's retry.
-            self.transport.hold(self._url("InvokeCommand"), pause)
+            self.transport.hold(self._url("InvokeCommand"), pause, caller_sleeps=False)
         try:
             result = self.invoke(cmdlet, params, select=select, anchor=anchor)
             if ambiguous:       # the failed item may have been applied before the retry found nothing to change

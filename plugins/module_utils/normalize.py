@@ -33,6 +33,15 @@ KNOWN_KINDS.update({
     "auditlogagelimit": "timespan_days",
     "activitybasedauthenticationtimeoutinterval": "timespan",
 })
+# Enums and references to other objects: Exchange resolves them ignoring case (free text keeps its case).
+KNOWN_KINDS.update((name.lower(), "name") for name in (
+    "Identity", "Name", "Alias", "UserPrincipalName", "PrimarySmtpAddress", "WindowsEmailAddress",
+    "DistinguishedName", "ExternalDirectoryObjectId", "RecipientType", "RecipientTypeDetails", "Type",
+    "ArchiveStatus", "PublicFoldersEnabled", "RetentionPolicy", "OwaMailboxPolicy", "RoleAssignmentPolicy",
+    "SharingPolicy", "AddressBookPolicy", "ThrottlingPolicy", "ForwardingAddress", "LitigationHoldOwner",
+    "MailboxPlan"))
+_GUID = re.compile(r"^\s*\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?\s*$", re.I)
+_ADDRESS = re.compile(r"^\s*(smtp:)?[^@\s]+@[^@\s]+\.[^@\s]+\s*$", re.I)
 # Tri-state settings: null means "follow the organisation default" and is not the same as false.
 TRISTATE = frozenset(["smtpclientauthenticationdisabled", "ewsenabled", "focusedinboxon", "messagerecallenabled",
                       "ewsallowoutlook"])
@@ -96,10 +105,11 @@ def format_timespan(seconds):
     return "%d.%02d:%02d:%02d" % (days, hours, minutes, secs)
 
 
-def to_set_value(name, value):
+def to_set_value(name, value, current=None):
     """The desired value as the Set- cmdlet accepts it: TimeSpan parameters reject bare numbers (only
-    LitigationHoldDuration takes integer days), so numbers become ``d.hh:mm:ss``."""
-    kind = KNOWN_KINDS.get(name.lower())
+    LitigationHoldDuration takes integer days), so numbers become ``d.hh:mm:ss``. The kind is decided as for the
+    comparison (``current`` is the value Get- showed), so a number means the same on both sides."""
+    kind = kind_of(name, current, value)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or name.lower() == "litigationholdduration":
         return value
     if kind == "timespan_days":
@@ -148,12 +158,14 @@ def kind_of(name, current, desired):
         if _looks_like_size(value):
             return "size"
         if _looks_like_timespan(value):
-            return "timespan"
+            return "timespan_days"      # a number given for an unknown time span means days, as for the known ones
     if isinstance(current, str) and current.lower().startswith("smtp:"):
         return "address"
     if isinstance(current, (int, float)) or isinstance(desired, (int, float)):
         return "number"
-    return "string"
+    if any(isinstance(v, str) and (_GUID.match(v) or _ADDRESS.match(v)) for v in (current, desired)):
+        return "name"               # a GUID or an address names an object: case is not significant
+    return "text"
 
 
 def _bool(value):
@@ -198,7 +210,9 @@ def normalize(kind, value):
         if math.isnan(number) or math.isinf(number):
             raise NormalizeError("%r is not a finite number" % value)
         return int(number) if number == int(number) else number
-    return str(value).strip().lower()               # Exchange compares names and enums case-insensitively
+    if kind == "name":
+        return str(value).strip().lower()           # Exchange resolves names and enums case-insensitively
+    return str(value)                               # free text keeps its case: "CONTOSO ADMIN" is a change
 
 
 def same(name, current, desired):

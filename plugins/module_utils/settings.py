@@ -8,6 +8,7 @@ reported without stopping the others.
 """
 from __future__ import absolute_import, division, print_function
 
+import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 
@@ -31,8 +32,18 @@ def is_singleton(noun):
     return noun.lower() in SINGLETON_NOUNS
 
 
+# Properties that hold references to other recipients. Get- shows each as the recipient's name, whatever form Set-
+# was given (Microsoft Learn: GrantSendOnBehalfTo is a MultiValuedProperty<ADObjectId>; tools resolve each shown
+# entry with Get-Recipient to find its address), so desired members are resolved to names before comparing.
+RECIPIENT_PROPERTIES = frozenset(name.lower() for name in (
+    "GrantSendOnBehalfTo", "ForwardingAddress", "AcceptMessagesOnlyFrom", "AcceptMessagesOnlyFromDLMembers",
+    "AcceptMessagesOnlyFromSendersOrMembers", "RejectMessagesFrom", "RejectMessagesFromDLMembers",
+    "RejectMessagesFromSendersOrMembers", "BypassModerationFromSendersOrMembers", "ModeratedBy", "ManagedBy"))
+
+
 class Desired:
-    """One desired setting. ``operation`` is ``value`` (absolute) or, for lists, ``set`` / ``add`` / ``remove``."""
+    """One desired setting. ``operation`` is ``value`` (absolute) or, for lists, ``set`` / ``add`` / ``remove``.
+    ``shown`` maps a desired member to the form Get- shows it in (recipient names); Set- still gets the value given."""
 
     def __init__(self, name, raw):
         self.name = name
@@ -48,7 +59,25 @@ class Desired:
             self.operation = "value"
             self.value = raw
         self._verdicts = {}
+        self.shown = {}
         self._validate()
+
+    @property
+    def members(self):
+        """The desired values that name other objects (for resolving), or []."""
+        if self.name.lower() not in RECIPIENT_PROPERTIES or self.value in (None, ""):
+            return []
+        return [v for v in (self.value if isinstance(self.value, list) else [self.value]) if isinstance(v, str)]
+
+    def show(self, shown):
+        """Compare through ``shown`` (desired member -> how Get- shows it) from now on."""
+        self.shown = dict(shown)
+        self._verdicts = {}
+
+    def _as_shown(self, value):
+        if isinstance(value, list):
+            return [self.shown.get(v, v) for v in value]
+        return self.shown.get(value, value)
 
     def _holds(self, current):
         """Whether ``current`` already holds the desired value, remembered per distinct value: thousands of objects
@@ -57,10 +86,10 @@ class Desired:
         try:
             return self._verdicts[key]
         except KeyError:
-            verdict = self._verdicts[key] = same(self.name, current, self.value)
+            verdict = self._verdicts[key] = same(self.name, current, self._as_shown(self.value))
             return verdict
         except TypeError:      # a list value is not hashable
-            return same(self.name, current, self.value)
+            return same(self.name, current, self._as_shown(self.value))
 
     def _validate(self):
         kind = "set" if self.operation != "value" else kind_of(self.name, None, self.value)
@@ -74,24 +103,24 @@ class Desired:
         if self.operation == "value":
             if self._holds(current):
                 return None
-            return to_set_value(self.name, self.value), self.value
+            return to_set_value(self.name, self.value, current), self.value
         kind = kind_of(self.name, current or [], [])
         kind = kind if kind in ("set", "proxy_addresses") else "set"
         have = list(current or [])
         have_norm = normalize(kind, have)
         if self.operation == "set":
-            if have_norm == normalize(kind, self.value):
+            if have_norm == normalize(kind, self._as_shown(self.value)):
                 return None
             return self.value, self.value
         if self.operation == "add":
-            missing = [v for v in self.value if normalize(kind, [v]) - have_norm]
+            missing = [v for v in self.value if normalize(kind, [self._as_shown(v)]) - have_norm]
             if not missing:
                 return None
             return {"@odata.type": "#Exchange.GenericHashTable", "Add": missing}, have + missing
-        present = [v for v in self.value if normalize(kind, [v]) <= have_norm]
+        present = [v for v in self.value if normalize(kind, [self._as_shown(v)]) <= have_norm]
         if not present:
             return None
-        gone = normalize(kind, present)
+        gone = normalize(kind, [self._as_shown(v) for v in present])
         return ({"@odata.type": "#Exchange.GenericHashTable", "Remove": present},
                 [v for v in have if not normalize(kind, [v]) <= gone])
 
@@ -104,6 +133,30 @@ def parse_settings(settings):
             raise InvalidInputError("settings key %r is not a property name such as ProhibitSendQuota (letters and "
                                     "digits only)." % name)
     return [Desired(name, value) for name, value in settings.items()]
+
+
+def resolve_members(client, desired):
+    """Resolve the members of recipient-valued settings to the names Get- shows (one Get-Recipient each, batched);
+    a member Exchange does not know fails the run before any write."""
+    wanted = sorted(set(m for setting in desired for m in setting.members))
+    if not wanted:
+        return
+    outcomes = client.batch([("Get-Recipient", {"Identity": m}) for m in wanted], select=["Identity", "Name"])
+    shown, unknown = {}, []
+    for member, outcome in zip(wanted, outcomes):
+        rows = [] if isinstance(outcome, CspError) else outcome.rows
+        if len(rows) == 1 and _lookup(rows[0], "Name"):
+            shown[member] = str(_lookup(rows[0], "Name"))
+        else:
+            unknown.append("%s (%s)" % (member, outcome.message if isinstance(outcome, CspError) else
+                                        "%d recipients" % len(rows)))
+    if unknown:
+        raise InvalidInputError("Recipients named in %s could not be resolved in tenant %s, so nothing was written: %s."
+                                % (", ".join(s.name for s in desired if s.members), client.token_tenant,
+                                   "; ".join(unknown)))
+    for setting in desired:
+        if setting.members:
+            setting.show(shown)
 
 
 def _lookup(row, name):
@@ -127,11 +180,17 @@ class Change:
 
 
 def compare(row, desired, singleton):
-    """A Change for one object read from Exchange, or None when it already matches."""
+    """A Change for one object read from Exchange, or None when it already matches. A desired value that cannot be
+    compared with what Exchange shows raises InvalidInputError naming the property and the object."""
     before, after, parameters = {}, {}, {}
     for setting in desired:
         current = _lookup(row, setting.name)
-        difference = setting.difference(current)
+        try:
+            difference = setting.difference(current)
+        except NormalizeError as exc:
+            raise InvalidInputError("setting %s cannot be compared with what Exchange shows (%s): %s" % (
+                setting.name, json.dumps(current, default=str), exc),
+                object=str(_lookup(row, "Identity") or _lookup(row, "Name") or ""))
         if difference is not None:
             parameters[setting.name], after[setting.name] = difference
             before[setting.name] = current
@@ -143,8 +202,18 @@ def compare(row, desired, singleton):
     return Change(identity, write_identity, before, after, parameters)
 
 
-def _matches(row, wanted):
-    return any(str(_lookup(row, field) or "").lower() == wanted for field in IDENTITY_FIELDS)
+def _identity_forms(row):
+    """The identity forms of a row read in bulk, lower-cased: every field -Identity accepts that the row shows,
+    each proxy address without its prefix."""
+    forms = set(str(_lookup(row, field)).lower() for field in IDENTITY_FIELDS if _lookup(row, field))
+    forms.update(str(a).split(":", 1)[-1].lower() for a in _lookup(row, "EmailAddresses") or [])
+    return forms
+
+
+def object_key(row):
+    """What makes two rows the same object, whatever identity form found them."""
+    return next((str(_lookup(row, k)).lower() for k in ("Guid", "ExchangeGuid", "DistinguishedName", "Identity")
+                 if _lookup(row, k)), None)
 
 
 class SettingsRun:
@@ -161,44 +230,61 @@ class SettingsRun:
         self.matched = 0
         self.failed = []      # [{identity, stage: read|write, reason}]
 
-    def _select(self):
+    def _select(self, bulk=False):
         names = ["Identity", "Name"] + ([] if self.singleton else ["Guid"])
-        if self.identities and len(self.identities) > IDENTITY_BATCH_LIMIT:
-            names = list(IDENTITY_FIELDS)        # a bulk read matches the identities against every form
+        if bulk and self.identities:
+            names = list(IDENTITY_FIELDS) + ["EmailAddresses"]   # matched against every form the row shows
         return names + [d.name for d in self.desired if d.name.lower() not in set(n.lower() for n in names)]
 
     def _rows(self):
-        """Yield the objects to compare, streaming pages."""
-        get = "Get-%s" % self.noun
-        if self.identities and len(self.identities) <= IDENTITY_BATCH_LIMIT:
-            calls = [(get, {"Identity": identity}) for identity in self.identities]
-            for identity, outcome in zip(self.identities, self.client.batch(calls, select=self._select())):
-                if isinstance(outcome, CspError):
-                    self.failed.append(dict(identity=identity, stage="read", reason=outcome.message))
-                else:
-                    yield from outcome.rows
-            return
+        """Yield the objects to compare, streaming pages. Listed identities are resolved the way Exchange resolves
+        -Identity, whatever the list's length: a long list is matched against one bulk read first, and what that
+        does not recognise (a DOMAIN\\user form, an address the read does not show) is asked of Exchange itself."""
+        unresolved = list(self.identities or [])
+        if not self.identities or len(self.identities) > IDENTITY_BATCH_LIMIT:
+            unresolved = yield from self._bulk_rows()
+        if unresolved:
+            yield from self._rows_by_identity(unresolved)
+
+    def _bulk_rows(self):
+        """Yield every object (of the filter, or that a listed identity names); return the identities not seen."""
         parameters = {"Filter": self.filter} if self.filter else {}
-        wanted = set(i.lower() for i in self.identities or [])
+        wanted = dict((i.strip().lower(), i) for i in self.identities or [])
         found = set()
-        for rows, warnings in self.client.pages(get, parameters, select=self._select()):
+        for rows, warnings in self.client.pages("Get-%s" % self.noun, parameters, select=self._select(bulk=True)):
             for row in rows:
                 if wanted:
-                    hits = set(w for w in wanted if _matches(row, w))
+                    hits = _identity_forms(row) & set(wanted)
                     if not hits:
                         continue
                     found |= hits
                 yield row
-        for identity in self.identities or []:
-            if identity.lower() not in found:
-                self.failed.append(dict(identity=identity, stage="read",
-                                        reason="%s %s was not found." % (self.noun, identity)))
+        return [original for lowered, original in wanted.items() if lowered not in found]
+
+    def _rows_by_identity(self, identities):
+        calls = [("Get-%s" % self.noun, {"Identity": identity}) for identity in identities]
+        for identity, outcome in zip(identities, self.client.batch(calls, select=self._select())):
+            if isinstance(outcome, CspError):
+                self.failed.append(dict(identity=identity, stage="read", reason=outcome.message))
+            else:
+                yield from outcome.rows
 
     def plan(self):
+        resolve_members(self.client, self.desired)
         changes = []
+        seen = set()
         for row in self._rows():
+            key = None if self.singleton else object_key(row)
+            if key is not None:
+                if key in seen:         # two listed forms of one object: compared and written once
+                    continue
+                seen.add(key)
             self.matched += 1
-            change = compare(row, self.desired, self.singleton)
+            try:
+                change = compare(row, self.desired, self.singleton)
+            except InvalidInputError as exc:
+                raise InvalidInputError("%s '%s' in tenant %s: %s; nothing was written." % (
+                    self.noun, exc.details.get("object"), self.client.token_tenant, exc.message))
             if change is not None:
                 changes.append(change)
         return changes

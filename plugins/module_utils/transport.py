@@ -170,15 +170,18 @@ class Transport:
             waited += wait
             self.sleep(wait)
 
-    def hold(self, url, seconds):
-        """Open a throttle window for this service and tenant: the other threads of this run wait it out."""
+    def hold(self, url, seconds, caller_sleeps=True):
+        """Open a throttle window for this service and tenant: the other threads of this run wait it out. The
+        calling thread is spared only when it sleeps the window out itself (``caller_sleeps``, as the retry loop
+        does); otherwise its next request waits like the others'."""
         key = url.split("?")[0].rsplit("/", 1)[0]
         with self._gate_lock:
             until = max(self._gates.get(key, (0.0, None))[0], time.monotonic() + seconds)
-            self._gates[key] = (until, threading.get_ident())
+            self._gates[key] = (until, threading.get_ident() if caller_sleeps else None)
 
     def _await_gate(self, url):
-        """Sleep while another thread's throttle window for this service and tenant is open."""
+        """Sleep while a throttle window for this service and tenant is open, unless this thread opened it and
+        sleeps it out itself."""
         key = url.split("?")[0].rsplit("/", 1)[0]
         with self._gate_lock:
             until, owner = self._gates.get(key, (0.0, None))

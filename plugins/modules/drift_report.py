@@ -12,8 +12,10 @@ version_added: 0.1.0
 description:
   - Turns the per-tenant results of the C(csp.exchange.exchange_baseline) role run in check mode into a JSON
     document and a JUnit XML file with one test case per tenant and object type. A drifted setting is a test
-    failure listing each property with its current and desired value; a tenant that could not be checked is an
-    error, never a silent pass.
+    failure listing each property with its current and desired value; a tenant that could not be checked, that
+    produced no result or whose entry is malformed is an error, never a silent pass.
+  - The JUnit file is UTF-8 whatever the locale, and characters XML cannot carry (control characters in an
+    identity or message) are shown escaped, so the file always parses.
   - Used by C(playbooks/drift.yml); runs on the controller.
 options:
   tenants:
@@ -75,6 +77,7 @@ summary:
   type: str
 """
 
+import io
 import json
 import os
 
@@ -87,7 +90,7 @@ def write(path, text):
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         os.makedirs(directory)
-    with open(path, "w") as handle:
+    with io.open(path, "w", encoding="utf-8") as handle:      # never the locale's encoding
         handle.write(text)
 
 
@@ -100,7 +103,8 @@ def main():
     ))
     report = build(module.params["tenants"], module.params["hosts"])
     try:
-        write(module.params["json_path"], json.dumps(report, indent=2, sort_keys=True, default=str))
+        write(module.params["json_path"], json.dumps(report, indent=2, sort_keys=True, default=str,
+                                                     ensure_ascii=False))
         write(module.params["junit_path"], junit(report))
     except (IOError, OSError) as exc:
         module.fail_json(msg="Could not write the drift report: %s." % exc)

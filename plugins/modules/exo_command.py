@@ -28,6 +28,8 @@ options:
   parameters:
     description:
       - Cmdlet parameters as a dictionary of JSON values. Names are case-insensitive.
+      - Values of parameters whose name contains C(Password) or C(Secret) are treated as C(no_log) (masked in
+        results and messages), and the module never logs its arguments to the system log.
       - >-
         Use V(null) to clear a property, and C({"@odata.type": "#Exchange.GenericHashTable", "Add": [...]})
         for PowerShell hashtable parameters.
@@ -64,8 +66,13 @@ extends_documentation_fragment:
   - csp.exchange.attributes.actiongroup_auth
 attributes:
   check_mode:
-    support: partial
-    details: Read-only cmdlets run in check mode; other cmdlets are not sent and the task reports C(changed).
+    support: full
+    details:
+      - Read-only cmdlets run in check mode; no other cmdlet is sent.
+      - A C(Set-) cmdlet is compared with what its C(Get-) counterpart shows (as M(csp.exchange.exo_settings)
+        compares), and reports C(changed) only when it would change something.
+      - Where that cannot be read or compared, and for other verbs, the task reports C(changed) with a warning
+        that check mode cannot predict it.
   diff_mode:
     support: none
   platform:
@@ -126,8 +133,21 @@ import re
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
 from ansible_collections.csp.exchange.plugins.module_utils.retry import DESTRUCTIVE_VERBS, cmdlet_verb, is_read_only
+from ansible_collections.csp.exchange.plugins.module_utils.set_preview import Preview, preview_set
 
 CMDLET_RE = re.compile(r"^[A-Za-z]+-[A-Za-z0-9]+$")
+# Parameters whose values are secrets (New-MailUser -Password, Set-Mailbox -NewPassword, ... -SharedSecret).
+SECRET_PARAMETER = re.compile(r"password|secret", re.I)
+
+
+def protect_secret_parameters(module):
+    """Treat the values of secret-named parameters as no_log: masked in every result, message and invocation."""
+    for name, value in (module.params["parameters"] or {}).items():
+        if SECRET_PARAMETER.search(name):
+            for text in (value if isinstance(value, list) else [value]):
+                if text not in (None, "") and not isinstance(text, (bool, dict)):
+                    module.no_log_values.add(str(text))
+                    module.redactor.add(str(text))
 
 
 def validate(params):
@@ -155,18 +175,36 @@ def validate(params):
 
 
 def main_logic(module):
+    protect_secret_parameters(module)
     p = module.params
     result_size = validate(p)
     cmdlet = p["cmdlet"]
     read_only = is_read_only(cmdlet)
-    if module.check_mode and not read_only:
-        return dict(changed=True, result=[], cmdlet_warnings=[], count=0,
-                    msg="Check mode: %s was not sent." % cmdlet)
     client = module.exchange(page_size=p["page_size"])
+    if module.check_mode and not read_only:
+        return check_mode_result(module, client, cmdlet)
     outcome = client.invoke(cmdlet, p["parameters"], select=p["select"], result_size=result_size,
                             anchor=p["anchor_mailbox"])
     return dict(changed=not read_only and not outcome.no_change, result=outcome.rows,
                 cmdlet_warnings=outcome.warnings, count=len(outcome.rows), tenant_id=client.segment)
+
+
+def check_mode_result(module, client, cmdlet):
+    """A Set- is compared with what its Get- shows; anything else, or a Set- that cannot be compared, is reported
+    as changed with a warning that check mode cannot predict it."""
+    p = module.params
+    result = dict(result=[], cmdlet_warnings=[], count=0, tenant_id=client.segment)
+    preview = preview_set(client, cmdlet, p["parameters"], p["anchor_mailbox"]) if cmdlet_verb(cmdlet) == "set" \
+        else Preview(None, "only a Set- cmdlet can be compared with its Get- counterpart")
+    if preview.changed is None:
+        module.warn("Check mode cannot predict whether %s changes anything in tenant %s: %s." % (
+            cmdlet, p["tenant"], preview.reason))
+        return dict(result, changed=True, msg="Check mode: %s was not sent; whether it would change anything is "
+                                              "unknown (%s)." % (cmdlet, preview.reason))
+    if not preview.changed:
+        return dict(result, changed=False, msg="Check mode: %s was not sent; it would change nothing." % cmdlet)
+    return dict(result, changed=True, msg="Check mode: %s was not sent; it would change %s." % (
+        cmdlet, ", ".join(sorted(preview.change.after))))
 
 
 def main():
@@ -178,7 +216,7 @@ def main():
         result_size=dict(type="str", default="unlimited"),
         page_size=dict(type="int", default=1000),
         allow_destructive=dict(type="bool", default=False),
-    ))
+    ), no_log=True)     # never log the invocation: parameters may carry a password (see protect_secret_parameters)
     module.run(main_logic)
 
 

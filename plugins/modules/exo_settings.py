@@ -14,9 +14,14 @@ description:
     O(settings) after normalising Exchange's value formats, and writes only the differing properties of the
     differing objects, ten to a C($batch) request with bounded concurrency.
   - Normalisation makes C("49.5 GB (53,150,220,288 bytes)") equal C(49.5GB), C(Unlimited) equal C(unlimited),
-    C("14.00:00:00") equal C(14) days, C(smtp:) prefixes and case irrelevant where Exchange ignores them, and
-    V(null) equal an empty list or string. Tri-state settings such as C(SmtpClientAuthenticationDisabled) keep
-    V(null) distinct from V(false).
+    C("14.00:00:00") equal C(14) days (a number given for any time span means days), C(smtp:) prefixes and case
+    irrelevant where Exchange ignores them (enums, names, addresses), and V(null) equal an empty list or string.
+    Free text such as C(DisplayName) or C(CustomAttribute1) is compared exactly, case included. Tri-state
+    settings such as C(SmtpClientAuthenticationDisabled) keep V(null) distinct from V(false).
+  - Members of recipient-valued properties (C(GrantSendOnBehalfTo), C(ForwardingAddress), ...) may be given in
+    any identity form; they are resolved with C(Get-Recipient) to the names Exchange shows before comparing.
+  - Listed identities are resolved as Exchange resolves C(-Identity), and two forms of one object (an alias and
+    an address) read and write it once.
   - A failed object is reported in RV(failed_identities) while the others are applied; the task then fails.
 options:
   object:

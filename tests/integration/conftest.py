@@ -3,6 +3,8 @@ reset before each test. Tests run real ansible-playbook processes and assert on 
 import json
 import os
 import textwrap
+import xml.etree.ElementTree as ET
+import xml.parsers.expat
 
 import pytest
 
@@ -75,3 +77,13 @@ def dump(run):
     """Text for assertion messages."""
     return "rc=%s\nSTDOUT:\n%s\nSTDERR:\n%s\nRESULTS:\n%s" % (run.rc, run.stdout[-3000:], run.stderr[-2000:],
                                                               json.dumps(run.results, indent=1)[-3000:])
+
+
+def parse_junit(path):
+    """A JUnit report read the way CI reads it: UTF-8 bytes through a strict (expat) parser, which refuses any
+    character XML forbids; returns the root element."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>'), data[:80]
+    xml.parsers.expat.ParserCreate().Parse(data, True)
+    return ET.fromstring(data)

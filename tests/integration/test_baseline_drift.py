@@ -3,12 +3,11 @@ import copy
 import json
 import os
 import shutil
-import xml.etree.ElementTree as ET
 
 import pytest
 
 from tests import harness
-from tests.integration.conftest import CONTOSO, FABRIKAM, TAILSPIN, dump
+from tests.integration.conftest import CONTOSO, FABRIKAM, TAILSPIN, dump, parse_junit
 from tests.sandbox.launch import launch
 from tests.sandbox.seed import load_seed
 
@@ -23,7 +22,7 @@ def playbook(sb, name, inventory=EXAMPLES, **kwargs):
 def read_report(directory):
     with open(os.path.join(directory, "drift.json")) as handle:
         report = json.load(handle)
-    return report, ET.parse(os.path.join(directory, "drift.xml")).getroot()
+    return report, parse_junit(os.path.join(directory, "drift.xml"))
 
 
 def changed_hosts(run):

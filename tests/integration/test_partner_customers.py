@@ -210,3 +210,21 @@ def test_module_returns_every_gdap_customer(world):
     assert sorted(c["tenant_id"] for c in result["customers"]) == world.gdap_ids
     assert all(c["relationship"] == "gdap" and c["default_domain"] is None for c in result["customers"])
     assert not result["changed"]
+
+
+def test_the_cache_is_never_served_for_other_endpoints_or_another_app(world):
+    """Issue 13 item 9: a list cached from one service (here the sandbox) is not the answer for another."""
+    cache_dir = os.path.join(str(world.tmp_path), "cache")
+    config = "page_size: 50\ncache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n" % cache_dir
+    first = world.inventory(config)
+    assert len(world.requests("partner_center", "/v1/customers")) == 1
+    elsewhere = json.dumps(dict(json.loads(world.env["CSP_ENDPOINTS"]), partner_center="https://127.0.0.1:9",
+                                login="https://127.0.0.1:9"))
+    failed = world.inventory(config + "max_retries: 0\n", env={"CSP_ENDPOINTS": elsewhere,
+                                                               "ANSIBLE_INVENTORY_UNPARSED_FAILED": "1"}, expect_rc=1)
+    assert "127.0.0.1:9" in failed.stderr or "connect" in failed.stderr.lower(), failed.stderr[-2000:]
+    other_app = world.inventory(config + "max_retries: 0\n", expect_rc=1, env={
+        "CSP_CLIENT_ID": "99999999-9999-9999-9999-999999999999", "ANSIBLE_INVENTORY_UNPARSED_FAILED": "1"})
+    assert "99999999" in other_app.stderr or "AADSTS" in other_app.stderr, other_app.stderr[-2000:]
+    assert world.inventory(config) == first                   # the same options still hit the cache
+    assert len(world.requests("partner_center", "/v1/customers")) == 1

@@ -109,7 +109,8 @@ class Sandbox:
                 with self._inflight_lock:
                     self._inflight[tenant] -= 1
         fault = "latency" if latency_ms > 0 else None
-        if self.faults.roll("lost_response_rate", service, tenant):
+        if self.faults.roll("lost_response_rate", service, tenant) or (
+                request.meta.get("write") and self.faults.roll("lost_write_rate", service, tenant)):
             # The handler already ran (a write is applied); the client never learns the outcome.
             if self.faults.choice(["gateway_timeout", "drop"]) == "drop":
                 return "lost_response_dropped", Response(504, drop_connection=True)

@@ -11,6 +11,7 @@ DEFAULTS: Dict[str, Any] = {
     "throttle_rate": 0.0,           # 429, then every request in the Retry-After window is throttled too
     "retry_after_s": 1.5,           # window length; Graph/Exchange send it fractional, identity rounds up
     "lost_response_rate": 0.0,      # handler runs, then 504 or a dropped connection
+    "lost_write_rate": 0.0,         # the same, only for requests that wrote (a Set- or a $batch holding one)
     "latency_ms": 0,                # added to every request, slept in the handler thread
     "concurrency_limit": 0,         # Exchange requests in flight per tenant; 0 = unlimited
     "expired_refresh_token": False,     # every refresh-token redemption -> AADSTS700082

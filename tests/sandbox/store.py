@@ -58,6 +58,7 @@ class Grant:
     resource_id: str        # object id of the resource SP
     scope: str
     principal_id: Optional[str] = None
+    visible_from: float = 0.0       # directory replication: $filter listings miss a new grant until then
 
 
 @dataclass

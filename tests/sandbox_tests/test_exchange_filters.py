@@ -18,7 +18,7 @@ def aliases(org, opath, cmdlet="Get-Mailbox"):
     ("(Alias -eq 'jdoe' -or Alias -eq 'asmith') -and ArchiveStatus -eq 'Active'", ["jdoe"]),
     ("Alias -eq 'jdoe' -or Alias -eq 'asmith' -and ArchiveStatus -eq 'Active'", ["jdoe"]),
     ("-not (Alias -like '*s*')", ["jdoe"]),
-    ("HiddenFromAddressListsEnabled -eq $true", ["sales"]),
+    ("HiddenFromAddressListsEnabled -eq 'True'", ["sales"]),
     ("HiddenFromAddressListsEnabled -eq 'True' -and Alias -like 's*'", ["sales"]),
     ("EmailAddresses -eq 'smtp:JDOE@contoso.onmicrosoft.com'", ["jdoe"]),
     ("EmailAddresses -like '*@contoso.com' -and Alias -eq 'asmith'", ["asmith"]),
@@ -32,7 +32,7 @@ def test_filters(org, opath, expected):
 
 
 def test_filter_on_cas_view_uses_its_property_names(org):
-    found = rows(org, "Get-CASMailbox", Filter="SmtpClientAuthenticationDisabled -eq $true -and Name -eq 'asmith'")
+    found = rows(org, "Get-CASMailbox", Filter="SmtpClientAuthenticationDisabled -eq 'True' -and Name -eq 'asmith'")
     assert [r["Name"] for r in found] == ["asmith"]
 
 
@@ -48,6 +48,7 @@ def test_quotes_escape_by_doubling(org):
     ("Alias -eq 'a' -and", "Invalid filter syntax"),
     ("Alias -eq 'a' Alias", "Invalid filter syntax"),
     ("Alias -eq 'unterminated", "Invalid filter syntax"),
+    ("HiddenFromAddressListsEnabled -eq $true", "variables are not expanded"),      # contract §5.2: send 'True'
 ])
 def test_bad_filters_are_400_parameter_binding_errors(org, opath, text):
     error = fails(org, "Get-Mailbox", Filter=opath)

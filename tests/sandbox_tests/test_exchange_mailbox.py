@@ -80,7 +80,7 @@ def test_select_projects_case_insensitively_in_schema_order(org):
 
 
 def test_filter_selects_rows(org):
-    hidden = rows(org, "Get-Mailbox", Filter="HiddenFromAddressListsEnabled -eq $true -and Alias -like 'sal*'")
+    hidden = rows(org, "Get-Mailbox", Filter="HiddenFromAddressListsEnabled -eq 'True' -and Alias -like 'sal*'")
     assert [r["Alias"] for r in hidden] == ["sales"]
 
 
@@ -189,6 +189,12 @@ def test_grant_send_on_behalf_resolves_recipients_and_null_clears(org):
     assert one(org, "Get-Mailbox", Identity="sales")["GrantSendOnBehalfTo"] == ["asmith", "John Doe"]
     run(org, "Set-Mailbox", Identity="sales", GrantSendOnBehalfTo=None)
     assert one(org, "Get-Mailbox", Identity="sales")["GrantSendOnBehalfTo"] == []
+
+
+def test_get_recipient_turns_any_identity_form_into_the_name_recipient_lists_show(org):
+    assert one(org, "Get-Recipient", Identity="JDOE@contoso.com")["Name"] == "John Doe"
+    assert one(org, "Get-Recipient", Identity="vendor@fabrikam.com")["RecipientTypeDetails"] == "MailContact"
+    assert fails(org, "Get-Recipient", Identity="nobody@contoso.com").status == 404
 
 
 def test_type_converts_a_mailbox(org):

@@ -1,11 +1,18 @@
 """Identity resolution: every form ``-Identity`` accepts (name, alias, any proxy address, UPN, GUIDs,
-distinguished name; case-insensitive) mapped to its recipient, kept current as recipients change."""
+distinguished name, DOMAIN\\alias; case-insensitive) mapped to its recipient, kept current as recipients change."""
+
+
+def domain_account(recipient):
+    """``DOMAIN\\alias``, the down-level logon form -Identity accepts; the domain is the forest's first DC label
+    (``EURPR01A001``)."""
+    labels = [part[3:] for part in recipient.dn_suffix.split(",") if part.upper().startswith("DC=")]
+    return f"{labels[0]}\\{recipient.alias}" if labels and recipient.alias else ""
 
 
 def identity_keys(recipient):
     keys = {recipient.name, recipient.alias, recipient.guid, recipient.distinguished_name,
             recipient.external_directory_object_id, getattr(recipient, "exchange_guid", ""),
-            getattr(recipient, "user_principal_name", "")}
+            getattr(recipient, "user_principal_name", ""), domain_account(recipient)}
     keys.update(address.partition(":")[2] for address in recipient.email_addresses)
     return {key.lower() for key in keys if key}
 

@@ -1,12 +1,13 @@
 """``ExchangeTenant``: one customer's Exchange organisation and the single entry point the HTTP glue
 and the admin API use (``invoke``, ``snapshot``). Callers hold the store lock around every call."""
 import random
+import uuid
 
 from . import errors, organization, permissions, recipients, schemas  # noqa: F401 (register the cmdlets)  pylint: disable=unused-import
 from .cmdlets import REGISTRY, Call, CmdletResult
 from .directory import Directory
 from .generate import GENERATION_EPOCH
-from .model import AcceptedDomain, OrganizationConfig, Schema
+from .model import AcceptedDomain, AdminAuditLogConfig, OrganizationConfig, Schema
 from .paging import Cursors
 from .seeding import populate
 from .values import new_guid
@@ -20,6 +21,7 @@ SNAPSHOTS = {
     "mailboxauditbypassassociation": (schemas.AUDIT_BYPASS, lambda org: org.mailboxes),
     "mailcontact": (schemas.MAIL_CONTACT, lambda org: org.contacts),
     "organizationconfig": (schemas.ORGANIZATION_CONFIG, lambda org: [org.organization]),
+    "adminauditlogconfig": (schemas.ADMIN_AUDIT_LOG_CONFIG, lambda org: [org.admin_audit_log_config]),
     "accepteddomain": (schemas.ACCEPTED_DOMAIN, lambda org: org.accepted_domains),
     "inboxrule": (schemas.INBOX_RULE, lambda org: [r for m in org.mailboxes for r in m.inbox_rules]),
     "mailboxpermission": (schemas.MAILBOX_PERMISSION, lambda org: [p for m in org.mailboxes for p in m.permissions]),
@@ -39,6 +41,10 @@ class ExchangeTenant:
         self.organization = OrganizationConfig(
             name=self.initial_domain, display_name=tenant.display_name, guid=new_guid(rng),
             dn_suffix=self.dn_suffix, when_changed=GENERATION_EPOCH - 200 * 86400)
+        # Not drawn from ``rng``: adding this object must not move the seeded GUIDs of everything after it.
+        self.admin_audit_log_config = AdminAuditLogConfig(
+            guid=str(uuid.uuid5(uuid.NAMESPACE_URL, f"admin-audit-log/{tenant.id}")), dn_suffix=self.dn_suffix,
+            when_changed=GENERATION_EPOCH - 200 * 86400)
         self.accepted_domains = [
             AcceptedDomain(name=d.name, default=d.is_default, initial_domain=d.is_initial, guid=new_guid(rng),
                            dn_suffix=self.dn_suffix, when_changed=GENERATION_EPOCH - 500 * 86400)

@@ -1,8 +1,9 @@
 """OPATH ``-Filter`` strings compiled once per request into a predicate over objects.
 
 Grammar: ``expr := and ('-or' and)*``; ``and := unary ('-and' unary)*``; ``unary := ('-not'|'!') unary | '('
-expr ')' | Property op value`` with ``op`` in -eq -ne -like -notlike and values quoted, bare, ``$true``,
-``$false`` or ``$null``. Comparisons are case-insensitive and typed by the property's ``Kind`` (sizes by
+expr ')' | Property op value`` with ``op`` in -eq -ne -like -notlike and values quoted, bare or ``$null``. An
+unquoted ``$true``/``$false`` is a PowerShell variable no shell expanded: refused (clients send ``'True'``,
+contract §5.2). Comparisons are case-insensitive and typed by the property's ``Kind`` (sizes by
 bytes, bools as True/False); a multi-valued property matches when any element does.
 """
 import re
@@ -104,9 +105,12 @@ class _Parser:
         op_kind, op, op_position = self.take()
         if op_kind != "op" or op.lower() not in _OPERATORS:
             self.fail(op_position)
-        value_kind, literal, dummy = self.take()
+        value_kind, literal, value_position = self.take()
         if value_kind not in ("single", "double", "word"):
             self.fail(op_position)
+        if value_kind == "word" and literal.lower() in ("$true", "$false"):
+            raise errors.bad_filter(self.source, f"The value \"{literal}\" could not be converted to type "
+                                                 "System.Boolean: variables are not expanded here.", value_position)
         return _comparison(prop, op.lower(), literal)
 
 

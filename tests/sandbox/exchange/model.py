@@ -172,6 +172,7 @@ class OrganizationConfig(Record):
         "ews_enabled": None, "ews_allow_outlook": None, "focused_inbox_on": None, "message_recall_enabled": None,
         "public_folders_enabled": "Local", "activity_based_authentication_timeout_enabled": True,
         "activity_based_authentication_timeout_interval": 6 * 3600, "ip_list_blocked": (),
+        "default_public_folder_deleted_item_retention": 30 * 86400,
         "when_changed": 0.0,
     }
     __slots__ = tuple(DEFAULTS)
@@ -179,6 +180,14 @@ class OrganizationConfig(Record):
     @property
     def distinguished_name(self):
         return f"CN=Configuration,{self.dn_suffix}"
+
+
+class AdminAuditLogConfig(Record):
+    """The organisation's audit settings (Get-/Set-AdminAuditLogConfig); the unified audit log is off by default."""
+    DEFAULTS = {"name": "Admin Audit Log Settings", "guid": ZERO_GUID, "dn_suffix": "",
+                "admin_audit_log_enabled": True, "unified_audit_log_ingestion_enabled": False,
+                "admin_audit_log_age_limit": 90 * 86400, "when_changed": 0.0}
+    __slots__ = tuple(DEFAULTS)
 
 
 class AcceptedDomain(Record):

@@ -33,6 +33,18 @@ def enable_organization_customization(call, params):
     return CmdletResult()
 
 
+@cmdlet("Get-AdminAuditLogConfig")
+def get_admin_audit_log_config(call, params):
+    return CmdletResult([call.org.admin_audit_log_config], schemas.ADMIN_AUDIT_LOG_CONFIG)
+
+
+@cmdlet("Set-AdminAuditLogConfig", settable=schemas.ADMIN_AUDIT_LOG_CONFIG)
+def set_admin_audit_log_config(call, params):
+    """Runs only on the backend of its own system mailbox: the HTTP glue refuses other anchors (ANCHORED_CMDLETS)."""
+    config = call.org.admin_audit_log_config
+    return apply_settings(call, config, coerce_settings(call, config, params, schemas.ADMIN_AUDIT_LOG_CONFIG))
+
+
 @cmdlet("Get-AcceptedDomain", parameters=("Identity", "Filter", "ResultSize"))
 def get_accepted_domain(call, params):
     domains = call.org.accepted_domains

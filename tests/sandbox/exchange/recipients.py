@@ -73,6 +73,14 @@ def _apply_with_addresses(call, recipient, changes):
     return result
 
 
+@cmdlet("Get-Recipient", parameters=("Identity", "Filter", "ResultSize"))
+def get_recipient(call, params):
+    """Every mail-enabled object; -Identity takes any form the directory knows (how clients turn an address into
+    the name that recipient-valued properties such as GrantSendOnBehalfTo show)."""
+    candidates = list(call.org.mailboxes) + [c for c in call.org.contacts if c.visible_from <= call.now]
+    return listing(call, candidates, params, schemas.RECIPIENT, (Mailbox, MailContact))
+
+
 @cmdlet("Get-CASMailbox", parameters=("Identity", "Filter", "ResultSize"))
 def get_cas_mailbox(call, params):
     return listing(call, call.org.mailboxes, params, schemas.CAS_MAILBOX, Mailbox)

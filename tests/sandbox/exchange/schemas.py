@@ -84,6 +84,13 @@ AUDIT_BYPASS = Schema("MailboxAuditBypassAssociation", [
     Prop("AuditBypassEnabled", BOOL, settable=True), *_when(),
 ])
 
+RECIPIENT = Schema("Recipient", [
+    Prop("Identity", TEXT), Prop("Name", TEXT), Prop("Alias", TEXT), Prop("DisplayName", TEXT),
+    Prop("DistinguishedName", TEXT), Prop("Guid", GUID), Prop("ExternalDirectoryObjectId", TEXT),
+    Prop("PrimarySmtpAddress", TEXT), Prop("EmailAddresses", kinds.ProxyAddresses()), Prop("RecipientType", TEXT),
+    Prop("RecipientTypeDetails", TEXT), *_when(),
+])
+
 MAIL_CONTACT = Schema("MailContact", [
     Prop("Identity", TEXT), Prop("Name", TEXT), Prop("Alias", TEXT), Prop("DisplayName", TEXT, settable=True),
     Prop("DistinguishedName", TEXT), Prop("Guid", GUID), Prop("ExternalDirectoryObjectId", TEXT),
@@ -105,7 +112,14 @@ ORGANIZATION_CONFIG = Schema("OrganizationConfig", [
                                             "PublicFoldersDeployment", ("None", "Local", "Remote")), settable=True),
     Prop("ActivityBasedAuthenticationTimeoutEnabled", BOOL, settable=True),
     Prop("ActivityBasedAuthenticationTimeoutInterval", kinds.TimeSpan(max_days=1), settable=True),
-    Prop("IPListBlocked", LIST, settable=True), *_when(),
+    Prop("IPListBlocked", LIST, settable=True),
+    Prop("DefaultPublicFolderDeletedItemRetention", kinds.TimeSpan(max_days=24855), settable=True), *_when(),
+])
+
+ADMIN_AUDIT_LOG_CONFIG = Schema("AdminAuditLogConfig", [
+    Prop("Identity", TEXT), Prop("Name", TEXT), Prop("Guid", GUID), Prop("DistinguishedName", TEXT),
+    Prop("AdminAuditLogEnabled", BOOL, settable=True), Prop("UnifiedAuditLogIngestionEnabled", BOOL, settable=True),
+    Prop("AdminAuditLogAgeLimit", kinds.TimeSpan(), settable=True), *_when(),
 ])
 
 ACCEPTED_DOMAIN = Schema("AcceptedDomain", [

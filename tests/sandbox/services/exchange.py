@@ -29,6 +29,9 @@ MAX_BATCH = 10
 MAX_PAGE_SIZE = 1000
 NUL_BODY = b"\x00" * 32
 TENANT = r"/adminapi/(?P<version>[^/]+)/(?P<tenant>[^/]+)"
+# Cmdlets served only by the backend of a particular system mailbox (contract §1.2, from CIPP): any other anchor
+# lands on a backend that cannot run them. The error is the wrong-backend one of contract §5.4 (inferred).
+ANCHORED_CMDLETS = {"set-adminauditlogconfig": "systemmailbox{8cc370d3-822a-4ab8-a926-bb94bd0641a9}@"}
 
 
 def register(router) -> None:
@@ -128,6 +131,11 @@ def _execute(sandbox, request, segment, customer, cmdlet, parameters, anchor) ->
         if skiptoken:
             result, offset = org.cursors.take(skiptoken, anchor, now, lifetime)
         else:
+            required = ANCHORED_CMDLETS.get(cmdlet.lower())
+            if required and required not in anchor.lower():
+                raise errors.CmdletError(400, "Microsoft.Exchange.Configuration.Tasks.CmdletProxyNotAvailableException",
+                                         f"Cmdlet needs proxy. {cmdlet} must run on the server of "
+                                         f"{required.rstrip('@')}; X-AnchorMailbox was '{anchor}'.")
             if request.meta["write"]:
                 _addressing_fault(faults, customer, segment, anchor, parameters)
             lag = float(faults.setting("replication_lag_s", 0.0, "exchange", tid))

@@ -284,7 +284,8 @@ def _grant_or_404(tenant: st.Tenant, grant_id: str) -> st.Grant:
 
 def list_grants(sandbox, request, tenant, claims):
     terms = _parse_filter(request, GRANT_FILTER_KEYS)
-    items = [_render_grant(g) for g in tenant.grants.values() if _matches(g, terms)]
+    now = sandbox.now()
+    items = [_render_grant(g) for g in tenant.grants.values() if _matches(g, terms) and g.visible_from <= now]
     return _page(sandbox, request, items, "oauth2PermissionGrants", 100, 999)
 
 
@@ -316,9 +317,10 @@ def create_grant(sandbox, request, tenant, claims):
                     and (g.principal_id or "") == (principal_id or "") for g in tenant.grants.values())
     if duplicate:
         raise GraphError(409, "Request_MultipleObjectsWithSameKeyValue", "Permission entry already exists.")
+    lag = float(sandbox.faults.setting("replication_lag_s", 0.0, "graph", tenant.id) or 0.0)
     grant = st.Grant(id=sandbox.store.new_grant_id(), client_id=client_id, consent_type=consent_type,
                      resource_id=resource_id, scope=" ".join(str(body.get("scope") or "").split()),
-                     principal_id=principal_id)
+                     principal_id=principal_id, visible_from=sandbox.now() + lag)
     tenant.grants[grant.id] = grant
     request.meta["write"] = True
     return _ok(request, 201, {"@odata.context": _context("oauth2PermissionGrants/$entity"), **_render_grant(grant)})

@@ -38,3 +38,25 @@ def test_junit_parses_and_lists_each_property():
 def test_clean_run():
     report = build([TENANTS[0]["results"] and {"host": "x", "tenant": "x", "results": [TENANTS[0]["results"][0]]}])
     assert report["drifted"] == report["errors"] == 0 and summary(report).startswith("No drift")
+
+
+def test_junit_always_parses_and_every_tenant_has_a_case():
+    import xml.parsers.expat
+    tenants = [
+        {"host": "a\x01b", "tenant": "t\x1b1", "results": [{"rule": "r", "object": "Mailbox", "matched": 1,
+                                                           "changes": [{"identity": "j\x00doe\ufffe",
+                                                                        "before": {"DisplayName": "x\x08"},
+                                                                        "after": {"DisplayName": "y"}}]}]},
+        {"host": "empty", "tenant": "t2", "error": None, "results": []},
+        "not a mapping",
+        {"host": "odd", "tenant": "t3", "results": [42, {"object": "Mailbox", "failed_identities": ["gone\x02"]}]},
+    ]
+    report = build(tenants, ["a", "empty", "broken", "odd"])
+    text = junit(report)
+    parser = xml.parsers.expat.ParserCreate()
+    parser.Parse(text.encode("utf-8"), True)             # strict: raises on any character XML forbids
+    suite = ET.fromstring(text.encode("utf-8"))
+    assert {c.get("classname") for c in suite.findall("testcase")} == {"t\\x1b1", "t2", "broken", "t3"}
+    assert suite.find("testcase[@classname='t2']/error") is not None        # no results is an error, not a pass
+    assert "\\x00" in suite.find("testcase[@classname='t\\x1b1']/failure").text
+    assert report["errors"] == 4 and report["drifted"] == 1

@@ -155,3 +155,34 @@ def test_an_item_whose_retries_run_out_fails_alone():
     c = ExchangeClient(transport, FakeTokens(), Endpoints("global", {"exchange": "https://127.0.0.1:9"}), TENANT)
     outcomes = c.batch([("Set-Mailbox", {"Identity": "a", "Office": "x"}), ("Set-Mailbox", {"Identity": "b", "Office": "y"})])
     assert isinstance(outcomes[0], TransportError) and outcomes[1].rows == []
+
+
+def test_a_lost_batch_fails_its_own_items_and_the_next_chunk_still_runs():
+    from ansible_collections.csp.exchange.plugins.module_utils.errors import OutcomeUnknownError
+
+    class LosesFirstBatch(FakeTransport):
+        def request(self, method, url, **kwargs):
+            if url.endswith("/$batch") and not self.lost:
+                self.lost = True
+                exc = OutcomeUnknownError("$batch may or may not have been applied.")
+                exc.reason = "the service answered HTTP 504 after receiving it"
+                raise exc
+            return super().request(method, url, **kwargs)
+
+    transport = LosesFirstBatch([(200, batch_answer([200, 200]))])
+    transport.lost = False
+    c = ExchangeClient(transport, FakeTokens(), Endpoints("global", {"exchange": "https://127.0.0.1:9"}), TENANT)
+    add = {"@odata.type": "#Exchange.GenericHashTable", "Add": ["Create"]}
+    calls = [("Set-Mailbox", {"Identity": "u%d" % i, "AuditOwner": add}) for i in range(12)]
+    outcomes = c.batch(calls)
+    assert all(isinstance(o, OutcomeUnknownError) for o in outcomes[:10])
+    assert "Set-Mailbox for u3 in tenant" in outcomes[3].message
+    assert "check with Get-Mailbox -Identity 'u3'" in outcomes[3].message and "HTTP 504" in outcomes[3].message
+    assert [o.rows for o in outcomes[10:]] == [[], []]
+
+
+def test_filters_are_sent_with_true_and_false_as_the_service_reads_them():
+    c, t = client([(200, page([]))])
+    c.invoke("Get-Mailbox", {"Filter": "HiddenFromAddressListsEnabled -eq $true -and Name -ne '$false'"})
+    assert t.calls[0]["body"]["CmdletInput"]["Parameters"]["Filter"] == \
+        "HiddenFromAddressListsEnabled -eq 'True' -and Name -ne '$false'"

@@ -22,6 +22,7 @@ SAME = [
     ("LitigationHoldDuration", "365.00:00:00", 365),
     ("ActivityBasedAuthenticationTimeoutInterval", "06:00:00", "06:00:00"),
     ("ActivityBasedAuthenticationTimeoutInterval", "06:00:00", 21600),
+    ("AgeLimitForRetention", "30.00:00:00", 30),                # an unknown time span: a number is days
     # booleans
     ("LitigationHoldEnabled", True, True),
     ("AuditEnabled", False, "false"),
@@ -66,6 +67,9 @@ DIFFERENT = [
     ("RetentionPolicy", "Default MRM Policy", "Other"),
     ("RecipientLimits", "500", 1000),
     ("ForwardingAddress", None, "boss"),
+    ("DisplayName", "Contoso Admin", "CONTOSO ADMIN"),        # free text keeps its case
+    ("CustomAttribute1", "abc", "ABC"),
+    ("MailTip", "Out of office", "out of office"),
 ]
 
 
@@ -110,9 +114,10 @@ def test_bad_timespans_are_refused(value):
 def test_kinds_come_from_names_or_shapes():
     assert kind_of("EmailAddresses", None, None) == "proxy_addresses"
     assert kind_of("IMAPEnabled", True, None) == "bool"
-    assert kind_of("Anything", "1.00:00:00", None) == "timespan"
+    assert kind_of("Anything", "1.00:00:00", None) == "timespan_days"
     assert kind_of("SomeQuota", "Unlimited", "5GB") == "size"
-    assert kind_of("Office", "Building 1", "building 1") == "string"
+    assert kind_of("Office", "Building 1", "building 1") == "text"
+    assert kind_of("Manager", "66666666-6666-6666-6666-66666666abcd", None) == "name"
 
 
 def test_odd_current_value_never_matches_a_valid_desired_value():
@@ -133,3 +138,8 @@ def test_odd_current_value_never_matches_a_valid_desired_value():
 def test_set_values_use_the_forms_cmdlets_accept(name, value, expected):
     from ansible_collections.csp.exchange.plugins.module_utils.normalize import to_set_value
     assert to_set_value(name, value) == expected
+
+
+def test_an_unknown_time_span_is_sent_as_the_days_it_was_compared_as():
+    from ansible_collections.csp.exchange.plugins.module_utils.normalize import to_set_value
+    assert to_set_value("AgeLimitForRetention", 30, "10.00:00:00") == "30.00:00:00"

@@ -96,9 +96,20 @@ def test_long_identity_lists_use_one_bulk_read():
     client = FakeClient(rows)
     wanted = ["USER%d" % i for i in range(55)] + ["nobody"]
     run = SettingsRun(client, "Mailbox", parse_settings({"ProhibitSendQuota": "1GB"}), identities=wanted)
-    assert len(run.plan()) == 55 and client.batches == []
-    assert {"Alias", "PrimarySmtpAddress", "UserPrincipalName"} <= set(client.page_calls[0][2])
-    assert run.failed == [{"identity": "nobody", "stage": "read", "reason": "Mailbox nobody was not found."}]
+    assert len(run.plan()) == 55
+    assert {"Alias", "PrimarySmtpAddress", "UserPrincipalName", "EmailAddresses"} <= set(client.page_calls[0][2])
+    # What the bulk read did not recognise is asked of Exchange, as a short list would be.
+    assert client.batches == [[("Get-Mailbox", {"Identity": "nobody"})]]
+    assert run.failed == [{"identity": "nobody", "stage": "read", "reason": "nobody not found."}]
+
+
+def test_two_forms_of_one_object_are_compared_and_written_once():
+    rows = [dict(mailbox(1), EmailAddresses=["SMTP:user1@contoso.com", "smtp:u1@contoso.onmicrosoft.com"])]
+    for wanted in (["user1", "USER1"], ["user%d" % i for i in range(60)] + ["U1@contoso.onmicrosoft.com"]):
+        client = FakeClient(rows)
+        run = SettingsRun(client, "Mailbox", parse_settings({"AuditOwner": {"add": ["Create"]}}), identities=wanted)
+        changes = run.plan()
+        assert run.matched == 1 and len(changes) == 1, wanted
 
 
 def test_singletons_are_written_without_identity():

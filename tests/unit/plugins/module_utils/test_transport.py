@@ -163,6 +163,13 @@ def test_a_throttle_window_holds_the_other_threads():
     assert waits and waits[0] and 0 < waits[0][0] <= 0.2
 
 
+def test_a_window_opened_for_a_later_request_holds_the_caller_too():
+    t = Scripted([])
+    t.hold("https://x/adminapi/beta/t/InvokeCommand", 0.2, caller_sleeps=False)
+    t._await_gate("https://x/adminapi/beta/t/InvokeCommand")
+    assert t.sleeps and 0 < t.sleeps[0] <= 0.2
+
+
 # -- below the retry loop: the real network path ----------------------------------------------------------------------
 
 def test_refused_connection_is_known_unsent_so_a_write_is_retried():
