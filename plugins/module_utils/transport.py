@@ -187,7 +187,7 @@ class Transport:
             until, owner = self._gates.get(key, (0.0, None))
         delay = until - time.monotonic()
         if owner != threading.get_ident() and delay > 0:
-            self.stats["waited_seconds"] += delay
+            self.count("waited_seconds", delay)
             self.sleep(delay)
 
 
