@@ -232,6 +232,8 @@ def row(name, run, bounds, overhead=None, requests_target=True, memory_target=No
     else:
         r.update(overhead_s=None, wall_target_s=None, wall_ratio=None, wall_ok=None)
     r["memory_ok"] = (run["peak_module_mb"] <= memory_target) if memory_target else None
+    r["module_cpu_per_process_s"] = round(run["module_cpu_s"] / run["modules"], 3) if run["modules"] else None
+    r["floor_ok"] = None
     r["expected_rc"] = expect_rc
     r["rc_ok"] = run["rc"] == expect_rc
     return r
@@ -328,7 +330,6 @@ def scenario_floor(bench, sizes, work):
         r = row("6 floor: one exo_settings task, 1 tenant x %d mailboxes, 10%% drift, %d ms" % (n, FLOOR_LATENCY_MS),
                 runs["run"], b, runs["overhead"])
         r["floor_ok"] = r["wall_ratio"] <= FLOOR_TARGET
-        r["module_cpu_per_process_s"] = round(runs["run"]["module_cpu_s"] / max(1, runs["run"]["modules"]), 3)
         return [r]
     finally:
         running.stop()
