@@ -28,6 +28,8 @@ AADSTS = {
                                   "The user might have changed or reset their password."),
     53003: ("invalid_grant", 400, "Access has been blocked by Conditional Access policies. The access policy does not "
                                   "allow token issuance."),
+    50020: ("invalid_grant", 400, "User account '{upn}' from identity provider '{idp}' does not exist in tenant "
+                                  "'{tenant}' and cannot access the application '{client_id}' in that tenant."),
     65001: ("invalid_grant", 400, "The user or administrator has not consented to use the application with ID "
                                   "'{client_id}' named '{app_name}'. Send an interactive authorization request for this "
                                   "user and resource."),
@@ -215,6 +217,9 @@ def _refresh_token_grant(sandbox, request, form, directory: st.Tenant) -> Respon
     resource_app_id, names, failure = _parse_scope(request, form.get("scope", ""))
     if failure:
         return failure
+    refused = _without_partner_access(store, request, directory)
+    if refused:
+        return refused
     audience = st.RESOURCE_AUDIENCES.get(resource_app_id)
     if audience is None:
         return aadsts_error(500011, request, resource=resource_app_id, tenant=directory.id)
@@ -245,6 +250,18 @@ def _refresh_token_grant(sandbox, request, form, directory: st.Tenant) -> Respon
         info = json.dumps({"uid": partner.user_oid, "utid": partner.tenant_id}).encode()
         body["client_info"] = base64.urlsafe_b64encode(info).decode().rstrip("=")
     return Response.json(200, body, headers={"cache-control": "no-store"})
+
+
+def _without_partner_access(store, request, directory: st.Tenant) -> Optional[Response]:
+    """AADSTS50020 when the partner has GDAP relationships with the customer but none is active (expired or
+    terminated): its users no longer exist there (contract §2.4). No relationship at all = DAP: not checked."""
+    with store.lock:
+        relationships = [r for r in store.relationships if r.customer_id == directory.id]
+    if not relationships or any(r.active for r in relationships):
+        return None
+    partner = store.partner
+    return aadsts_error(50020, request, upn=partner.user_upn, idp=f"https://sts.windows.net/{partner.tenant_id}/",
+                        tenant=directory.id, client_id=partner.app.client_id)
 
 
 def _role_resource(role: str) -> str:
