@@ -16,7 +16,7 @@ description:
     read, from each resource's own token (C(scp); AADSTS65001 means none), as M(csp.exchange.exo_consent) does.
   - C(gdap) lists the partner's GDAP relationships with the customer (Graph
     C(tenantRelationships/delegatedAdminRelationships) in O(partner_tenant), which needs
-    C(DelegatedAdminRelationship.Read.All) there): status, end date, roles, and whether the Exchange Administrator
+    C(DelegatedAdminRelationship.Read.All) there) with their status, end date and roles, and whether the Exchange Administrator
     role (C(29232cdf-9323-42fd-ade2-1d097af3e4de)) or Global Administrator is included.
   - C(exchange) runs one cheap read, C(Get-OrganizationConfig); C(domain) finds the initial domain (from that read,
     else Graph C(/domains)).
