@@ -134,6 +134,18 @@ class RefreshToken:
 
 
 @dataclass
+class DeviceCode:
+    """A pending device-code sign-in (RFC 8628): approved when the admin API says the user signed in."""
+    device_code: str
+    user_code: str
+    tenant_id: str
+    scope: str
+    expires_at: float             # sandbox clock
+    approved: bool = False
+    redeemed: bool = False
+
+
+@dataclass
 class DelegatedAdminRelationship:
     id: str
     display_name: str
@@ -159,6 +171,7 @@ class Store:
         self.partner = partner
         self.tenants = tenants          # customers by lower-case GUID, in Partner Center order
         self.refresh_tokens: Dict[str, RefreshToken] = {}
+        self.device_codes: Dict[str, DeviceCode] = {}       # by device_code
         self.relationships: List[DelegatedAdminRelationship] = []
         self.rng = rng or random.Random(0)     # new object ids replay with the seed
 

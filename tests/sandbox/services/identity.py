@@ -10,6 +10,7 @@ from typing import List, Optional, Tuple
 from .. import store as st
 from ..tokens import AssertionRejected, check_client_assertion
 from ..wire import Request, Response
+from . import device_code
 
 OIDC_SCOPES = {"openid", "profile", "offline_access", "email"}
 AUDIENCE_TO_APP = {aud: app_id for app_id, aud in st.RESOURCE_AUDIENCES.items()}
@@ -55,6 +56,9 @@ AADSTS = {
                                       "{tenant}."),
     900144: ("invalid_request", 400, "The request body must contain the following parameter: '{parameter}'."),
     70003: ("unsupported_grant_type", 400, "The app requested an unsupported grant type '{grant_type}'."),
+    70016: ("authorization_pending", 400, "OAuth 2.0 device flow error. Authorization is pending. Continue polling."),
+    70020: ("expired_token", 400, "The provided value for the input parameter 'device_code' is not valid. This device "
+                                  "code has expired."),
     90033: ("temporarily_unavailable", 503, "A transient error has occurred. Please try again."),
 }
 
@@ -84,6 +88,7 @@ def register(router) -> None:
     router.add("GET", r"/(?P<tenant>[^/]+)/v2\.0/\.well-known/openid-configuration", "identity", openid_configuration)
     router.add("GET", r"/(?P<tenant>[^/]+)/discovery/v2\.0/keys", "identity", signing_keys)
     router.add("POST", r"/(?P<tenant>[^/]+)/oauth2/v2\.0/token", "identity", token)
+    device_code.register(router)
 
 
 def _base_url(sandbox, request: Request) -> str:
@@ -145,10 +150,14 @@ def token(sandbox, request: Request, tenant: str) -> Response:
         return aadsts_error(900144, request, parameter="client_id")
     if client_id != app.client_id:
         return aadsts_error(700016, request, client_id=client_id, tenant=tenant)
-    failure = _authenticate_client(sandbox, request, form, app, directory, tenant)
+    grant_type = form.get("grant_type", "")
+    # The device-code grant comes from a public client flow (the app allows it) and carries no client credential.
+    public = grant_type == device_code.GRANT_TYPE and not ({"client_secret", "client_assertion"} & set(form))
+    failure = None if public else _authenticate_client(sandbox, request, form, app, directory, tenant)
     if failure:
         return failure
-    grant_type = form.get("grant_type", "")
+    if grant_type == device_code.GRANT_TYPE:
+        return device_code.redeem(sandbox, request, form, directory, _refresh_token_grant)
     if grant_type == "refresh_token":
         return _refresh_token_grant(sandbox, request, form, directory)
     if grant_type == "client_credentials":
