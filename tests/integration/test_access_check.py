@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 from tests import harness
 from tests.integration.conftest import dump
-from tests.integration.consent_world import (  # noqa: F401  (fixtures)
+from tests.integration.consent_world import (  # noqa: F401 fixtures # pylint: disable=unused-import
     EXCHANGE_ADMIN, EXO_ONLY, FULL, GDAP_EXPIRED, GDAP_NO_EXO, NO_MANAGE, NONE, SHAREPOINT_APP, STATES, states_server,
     world)
 

@@ -3,7 +3,7 @@ and writes nothing, and no grant, app-role assignment or directory role is ever 
 import pytest
 
 from tests.integration.conftest import dump
-from tests.integration.consent_world import (  # noqa: F401  (fixtures)
+from tests.integration.consent_world import (  # noqa: F401 fixtures # pylint: disable=unused-import
     EXCHANGE_APP, EXO_ONLY, FULL, GDAP_EXPIRED, GRAPH_APP, NO_MANAGE, NONE, SHAREPOINT_APP, states_server, world)
 
 NO_OTHER_GRANTS = "partner_center_grants: []"
@@ -108,8 +108,8 @@ def test_not_installed_customer_gets_a_consent_without_any_delete(world, method)
     result = run.task("consent")
     assert result["changed"] and result["method"] == "partner_center" and result["read_from"] == "token"
     assert pc_calls(world) == [("POST", 201)]
-    assert world.holdings(NONE)["grants"] == {(EXCHANGE_APP, "Exchange.Manage"),
-                                             (GRAPH_APP, "DelegatedPermissionGrant.ReadWrite.All")}
+    assert world.holdings(NONE)["grants"] == {
+        (EXCHANGE_APP, "Exchange.Manage"), (GRAPH_APP, "DelegatedPermissionGrant.ReadWrite.All")}
     assert_second_run_is_quiet(world, NONE, options)
 
 
