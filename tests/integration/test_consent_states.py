@@ -187,3 +187,22 @@ def test_tenant_consent_role_passes_partner_center_grants_through(world):
     assert run.rc == 0, dump(run)
     assert pc_calls(world) == [("DELETE", 204), ("POST", 201)]
     assert world.holdings(NO_MANAGE)["grants"] == {(EXCHANGE_APP, "EWS.AccessAsUser.All"), (EXCHANGE_APP, "Exchange.Manage")}
+
+
+def test_throttled_graph_and_partner_center_still_converge_without_duplicate_writes(world):
+    world.sandbox.faults.update(service="graph", throttle_rate=0.3, retry_after_s=0.2)
+    world.sandbox.faults.update(service="partner_center", throttle_rate=0.5, retry_after_s=0.2)
+    before = world.holdings(FULL)
+    run = world.play("""
+        - name: graph
+          csp.exchange.exo_consent: {tenant: %s, scopes: [EWS.AccessAsUser.All]}
+        - name: partner center
+          csp.exchange.exo_consent: {tenant: %s}
+    """ % (FULL, NONE))
+    assert run.rc == 0, dump(run)
+    assert any(e["status"] == 429 for e in world.log())
+    # A throttled POST was not executed, so it is sent again; exactly one was applied.
+    assert [s for m, s in pc_calls(world) if s != 429] == [201]
+    assert (EXCHANGE_APP, "EWS.AccessAsUser.All") in world.holdings(FULL)["grants"]
+    assert world.holdings(NONE)["grants"] == {(EXCHANGE_APP, "Exchange.Manage")}
+    world.assert_nothing_lost(FULL, before)
