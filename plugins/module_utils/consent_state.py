@@ -41,7 +41,7 @@ class ConsentState:
         self.scopes = scopes              # list on the resource, or None when unknown
         self.consented = consented        # the app's service principal exists (None: unknown)
         self.grants = grants              # every delegated grant [{resource_app_id, scopes}] (graph only), else None
-        self.graph_scopes = graph_scopes  # scopes of the app's Graph token there (None: no Graph token)
+        self.graph_scopes = graph_scopes  # scopes (app-only: roles) of the app's Graph token there (None: none)
         self.graph_state = graph_state    # consent.GrantState when read through Graph
         self.reason = reason              # why Graph could not be read (for messages)
 
@@ -73,7 +73,7 @@ def read_consent(module, application_id, resource_app_id, fresh=False):
     service = TOKEN_SERVICES.get(resource_app_id.lower())
     if service is None or application_id.lower() != (module.params["client_id"] or "").lower():
         return ConsentState("none", graph_scopes=graph_scopes, reason=reason)
-    dummy, scopes, why = _token_scopes(module, service, fresh)
+    dummy, scopes, why = _token_scopes(module, service, fresh, delegated_only=True)
     if scopes is None:
         return ConsentState("none", graph_scopes=graph_scopes, reason=why)
     # A token for either resource proves the app is installed; 65001 for both: not installed as far as can be seen.
@@ -81,16 +81,17 @@ def read_consent(module, application_id, resource_app_id, fresh=False):
     return ConsentState("token", scopes=scopes, consented=consented, graph_scopes=graph_scopes, reason=reason)
 
 
-def _token_scopes(module, service, fresh):
-    """(got a token, its ``scp`` scopes or None when unknown, why there is no token).
+def _token_scopes(module, service, fresh, delegated_only=False):
+    """(got a token, its scopes or None when unknown, why there is no token).
 
-    AADSTS65001 means the app holds no scope on the resource: a known empty list. A token only tells delegated
-    scopes, so in app-only mode or with a given access_token nothing is known."""
+    AADSTS65001 means the app holds no scope on the resource: a known empty list. A delegated token's ``scp``
+    lists the app's delegated scopes there; an app-only one carries app roles instead, which may call Graph but
+    say nothing about delegated scopes (``delegated_only``)."""
     tokens = module.tokens
-    if tokens.mode != "delegated" or tokens.given_token:
+    if delegated_only and (tokens.mode != "delegated" or tokens.given_token):
         return False, None, "there are no delegated credentials to read scopes with (auth_mode %s)" % tokens.mode
     try:
-        token = tokens.get(service, module.tenant, force_refresh=fresh)
+        token = tokens.get(service, module.tenant, force_refresh=fresh and not tokens.given_token)
     except AuthError as exc:
         if exc.details.get("aadsts") == NOT_CONSENTED:
             return False, [], "the app holds no %s permission there (AADSTS65001)" % SERVICE_NAMES[service]

@@ -206,3 +206,20 @@ def test_throttled_graph_and_partner_center_still_converge_without_duplicate_wri
     assert (EXCHANGE_APP, "EWS.AccessAsUser.All") in world.holdings(FULL)["grants"]
     assert world.holdings(NONE)["grants"] == {(EXCHANGE_APP, "Exchange.Manage")}
     world.assert_nothing_lost(FULL, before)
+
+
+def test_app_only_credentials_read_through_graph_and_never_guess(world):
+    app_only = {"CSP_AUTH_MODE": "app_only"}
+    run = world.play("""
+        - name: consent
+          csp.exchange.exo_consent: {tenant: %s}
+    """ % FULL, env=app_only)
+    assert run.rc == 0, dump(run)
+    assert run.task("consent")["read_from"] == "graph" and not run.task("consent")["changed"]
+    # Where the app has no service principal, app-only credentials can read nothing: fail, change nothing.
+    refused = world.play("""
+        - name: consent
+          csp.exchange.exo_consent: {tenant: %s}
+    """ % NONE, env=app_only)
+    assert refused.rc != 0 and NONE in refused.task("consent")["msg"]
+    assert world.writes() == []
