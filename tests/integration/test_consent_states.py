@@ -5,6 +5,7 @@ import pytest
 from tests.integration.conftest import dump
 from tests.integration.consent_world import (  # noqa: F401 fixtures # pylint: disable=unused-import
     EXCHANGE_APP, EXO_ONLY, FULL, GDAP_EXPIRED, GRAPH_APP, NO_MANAGE, NONE, SHAREPOINT_APP, states_server, world)
+from tests.sandbox import store as st
 
 NO_OTHER_GRANTS = "partner_center_grants: []"
 
@@ -223,3 +224,23 @@ def test_app_only_credentials_read_through_graph_and_never_guess(world):
     """ % NONE, env=app_only)
     assert refused.rc != 0 and NONE in refused.task("consent")["msg"]
     assert world.writes() == []
+
+
+def test_consent_no_read_could_see_is_never_replaced(world):
+    """The app is installed with a grant on a resource no token shows (SharePoint): the POST answers 409, and the
+    module stops there instead of deleting what it could not read."""
+    store = world.sandbox.store
+    with store.lock:
+        customer = store.tenants[NONE]
+        client = st.ServicePrincipal(id=store.new_guid(), app_id=store.partner.app.client_id)
+        resource = st.ServicePrincipal(id=store.new_guid(), app_id=SHAREPOINT_APP)
+        customer.service_principals.update({client.id: client, resource.id: resource})
+        grant_id = store.new_grant_id()
+        customer.grants[grant_id] = st.Grant(id=grant_id, client_id=client.id, consent_type="AllPrincipals",
+                                             resource_id=resource.id, scope="AllSites.FullControl")
+    before = world.holdings(NONE)
+    run = consent(world, NONE)
+    assert run.rc != 0
+    assert "partner_center_grants" in run.task("consent")["msg"]
+    assert pc_calls(world) == [("POST", 409)]
+    world.assert_nothing_lost(NONE, before)
