@@ -147,6 +147,13 @@ read_from:
   type: str
   choices: [graph, token]
   sample: token
+restore_grants:
+  description:
+    - The grants to restore, each C({resource_app_id, scopes}), when the consent was deleted and re-creating it failed
+      (the task fails; the message says how to restore them).
+  returned: failure after the consent was deleted
+  type: list
+  elements: dict
 tenant_id:
   description: The customer tenant GUID, when it was needed.
   returned: when Partner Center was used

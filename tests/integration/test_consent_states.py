@@ -160,6 +160,8 @@ def test_failed_recreate_names_every_grant_to_restore(world):
     message = run.task("consent")["msg"]
     assert "was deleted but re-creating it failed" in message
     assert "%s: EWS.AccessAsUser.All,Exchange.Manage" % EXCHANGE_APP in message
+    assert run.task("consent")["restore_grants"] == [
+        {"resource_app_id": EXCHANGE_APP, "scopes": ["EWS.AccessAsUser.All", "Exchange.Manage"]}]
     assert pc_calls(world) == [("DELETE", 204), ("POST", 403)]
     # The message is enough to restore: run again with the grants it names.
     world.sandbox.faults.update(service="partner_center", tenant=NO_MANAGE, consent_create_error=0)
