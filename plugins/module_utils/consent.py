@@ -8,11 +8,12 @@ space-separated string replaced whole on PATCH, so every write sends the full de
 """
 from __future__ import absolute_import, division, print_function
 
-from .errors import AuthError, InvalidInputError, ServiceError
+from .errors import InvalidInputError, ServiceError
 
 __metaclass__ = type
 
 EXCHANGE_APP_ID = "00000002-0000-0ff1-ce00-000000000000"
+GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 # Seconds between reads of an object Graph says exists but does not list yet (about 15 s in all).
 READ_BACK_DELAYS = (0, 1, 2, 4, 8)
 
@@ -20,11 +21,10 @@ READ_BACK_DELAYS = (0, 1, 2, 4, 8)
 class GrantState:
     """What Graph shows for one (client app, resource app) pair."""
 
-    def __init__(self, client_sp=None, resource_sp=None, grants=None, readable=True):
+    def __init__(self, client_sp=None, resource_sp=None, grants=None):
         self.client_sp = client_sp
         self.resource_sp = resource_sp
         self.grants = grants or []
-        self.readable = readable      # False: no Graph token at all (the app is not consented in the tenant)
 
     @property
     def scopes(self):
@@ -50,12 +50,7 @@ class GraphConsent:
         return [g for g in found if g.get("consentType") == "AllPrincipals"]
 
     def read(self):
-        try:
-            client_sp = self._service_principal(self.application_id)
-        except AuthError as exc:
-            if exc.details.get("aadsts") == 65001:
-                return GrantState(readable=False)
-            raise
+        client_sp = self._service_principal(self.application_id)
         resource_sp = self._service_principal(self.resource_app_id)
         grants = self._grants(client_sp, resource_sp) if client_sp and resource_sp else []
         return GrantState(client_sp, resource_sp, grants)
@@ -99,9 +94,6 @@ class GraphConsent:
 
     def apply(self, state, scopes):
         """Make the AllPrincipals grant hold exactly ``scopes`` (removing it when empty)."""
-        if not state.readable:
-            raise InvalidInputError("The partner app is not consented in tenant %s, so Graph cannot change its "
-                                    "grants; use method partner_center (or auto)." % self.graph.tenant)
         grants = list(state.grants)
         if not scopes:
             for grant in grants:

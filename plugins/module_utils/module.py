@@ -50,7 +50,7 @@ AUTH_ARGSPEC = dict(
 class CspModule:
     """Wraps AnsibleModule (unknown attributes are delegated to it)."""
 
-    def __init__(self, argument_spec=None, require_tenant=True, **kwargs):
+    def __init__(self, argument_spec=None, require_tenant=True, require_credentials=True, **kwargs):
         spec = copy.deepcopy(AUTH_ARGSPEC)
         spec.update(argument_spec or {})
         kwargs.setdefault("supports_check_mode", True)
@@ -59,6 +59,7 @@ class CspModule:
         self.redactor = Redactor([p["client_secret"], p["refresh_token"], p["access_token"],
                                   p["client_certificate_passphrase"]])
         self._require_tenant = require_tenant
+        self._require_credentials = require_credentials     # False: the module signs in itself (device code)
         self._transport = self._tokens = self._endpoints = None
 
     def __getattr__(self, name):
@@ -73,7 +74,8 @@ class CspModule:
         self._endpoints = check_connection_options(p, p["endpoints"])
         if not p["validate_certs"]:
             self.module.warn(INSECURE_WARNING)
-        self.tokens.check()
+        if self._require_credentials:
+            self.tokens.check()
 
     @property
     def endpoints(self):

@@ -15,7 +15,7 @@ class PartnerCenterClient:
         self.endpoints = endpoints
         self.partner_tenant = partner_tenant
 
-    def call(self, method, path, body=None, headers=None, ok=(200, 201, 204)):
+    def call(self, method, path, body=None, headers=None, ok=(200, 201, 204), idempotent=True):
         url = path if path.startswith("https://") else self.endpoints.partner_center_url(path)
         hdrs = {"Accept": "application/json"}
         hdrs.update(headers or {})
@@ -23,7 +23,7 @@ class PartnerCenterClient:
             hdrs["Content-Type"] = "application/json"
         response = self.transport.request(method, url, headers=hdrs, body=body,
                                           auth=self.tokens.bearer("partner_center", self.partner_tenant),
-                                          what="Partner Center %s %s" % (method, path))
+                                          idempotent=idempotent, what="Partner Center %s %s" % (method, path))
         if response.status not in ok:
             raise partner_center_error(response, "%s %s" % (method, path))
         return response.status, response.json()
@@ -42,11 +42,15 @@ class PartnerCenterClient:
             status, page = self.call("GET", link["uri"].lstrip("/").split("v1/", 1)[-1], headers=headers, ok=(200,))
 
     def create_consent(self, customer, application_id, display_name, grants):
-        """POST an application consent. Returns True when created, False when one already existed (409)."""
+        """POST an application consent. Returns True when created, False when one already existed (409).
+
+        Not idempotent: a resent POST whose first answer was lost meets its own consent and answers 409, so an
+        ambiguous failure raises OutcomeUnknownError (the caller reads the tenant back instead of resending)."""
         body = {"applicationId": application_id, "displayName": display_name,
-                "applicationGrants": [{"enterpriseApplicationId": g["enterpriseApplicationId"],
+                "applicationGrants": [{"enterpriseApplicationId": g["resource_app_id"],
                                        "scope": ",".join(g["scopes"])} for g in grants]}
-        status, doc = self.call("POST", "customers/%s/applicationconsents" % customer, body=body, ok=(200, 201, 409))
+        status, doc = self.call("POST", "customers/%s/applicationconsents" % customer, body=body, ok=(200, 201, 409),
+                                idempotent=False)
         return status != 409
 
     def delete_consent(self, customer, application_id):

@@ -45,15 +45,13 @@ def test_absent_removes_only_the_named_scope(sb):
     assert sb.scopes(CONTOSO) == ["Exchange.Manage"]
 
 
-def test_partner_center_recreates_the_consent_with_the_union(sb):
+def test_partner_center_never_deletes_what_graph_can_change(sb):
     graph_before = sb.scopes(TAILSPIN, GRAPH_APP)
     run = sb.play("""
         - name: consent
           csp.exchange.exo_consent: {tenant: %s, method: partner_center}
     """ % TAILSPIN)
-    assert run.rc == 0, dump(run)
-    assert run.task("consent")["method"] == "partner_center"
-    assert sb.scopes(TAILSPIN) == ["Exchange.Manage"]
-    assert sb.scopes(TAILSPIN, GRAPH_APP) == graph_before        # the other grants survived the re-creation
-    pc = [(e["method"], e["status"]) for e in sb.log(service="partner_center")]
-    assert pc == [("POST", 409), ("DELETE", 204), ("POST", 201)]
+    assert run.rc != 0
+    assert "use method graph or auto" in run.task("consent")["msg"]
+    assert sb.log(service="partner_center") == [] and sb.writes() == []
+    assert sb.scopes(TAILSPIN, GRAPH_APP) == graph_before

@@ -24,6 +24,7 @@ DEFAULTS: Dict[str, Any] = {
     "replication_lag_s": 0.0,
     "cursor_lifetime_s": 1800.0,
     "token_lifetime_s": 3599,
+    "consent_create_error": 0,      # HTTP status a Partner Center consent POST answers without applying (0 = off)
 }
 
 Scope = Tuple[Optional[str], Optional[str]]     # (service, tenant); None = any

@@ -52,7 +52,9 @@ def _partner(spec: Dict[str, Any]) -> st.Partner:
     app_spec = spec["app"]
     app = st.PartnerApp(client_id=app_spec["client_id"].lower(), display_name=app_spec.get("display_name", "csp.exchange"),
                         secrets=list(app_spec.get("secrets") or []), certificate_pem=app_spec.get("certificate_pem"),
-                        secret_expired=bool(app_spec.get("secret_expired", False)))
+                        secret_expired=bool(app_spec.get("secret_expired", False)),
+                        object_id=str(app_spec.get("object_id") or "").lower(),
+                        required_resource_access=list(app_spec.get("required_resource_access") or []))
     home = st.Tenant(id=spec["tenant_id"].lower(), display_name=spec.get("display_name", "Partner"),
                      domains=_domains(spec["domains"]), relationship="self")
     user = spec.get("user") or {}
@@ -84,7 +86,8 @@ def _add_customer(store: st.Store, spec: Dict[str, Any], exchange_cls, rng: rand
         store.relationships.append(st.DelegatedAdminRelationship(
             id=f"{store.new_guid()}-{tenant.id}", display_name=gdap.get("display_name", f"CSP-Exchange-{tenant.display_name}"),
             customer_id=tenant.id, customer_name=tenant.display_name, status=gdap.get("status", "active"),
-            role_ids=list(gdap.get("roles") or GDAP_DEFAULT_ROLES)))
+            role_ids=list(gdap.get("roles") or GDAP_DEFAULT_ROLES),
+            ends=gdap.get("ends", st.DelegatedAdminRelationship.ends)))
     if exchange_cls is not None:
         tenant.exchange = exchange_cls.from_seed(tenant, dict(spec.get("exchange") or {}), rng)
 

@@ -110,6 +110,9 @@ class PartnerApp:
     secrets: List[str] = field(default_factory=list)
     certificate_pem: Optional[str] = None     # public certificate checked against client assertions
     secret_expired: bool = False
+    object_id: str = ""                       # the application object in the partner tenant (Graph /applications)
+    # requiredResourceAccess as Graph stores it: [{resourceAppId, resourceAccess: [{id, type}]}]
+    required_resource_access: List[Dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -132,6 +135,18 @@ class RefreshToken:
 
 
 @dataclass
+class DeviceCode:
+    """A pending device-code sign-in (RFC 8628): approved when the admin API says the user signed in."""
+    device_code: str
+    user_code: str
+    tenant_id: str
+    scope: str
+    expires_at: float             # sandbox clock
+    approved: bool = False
+    redeemed: bool = False
+
+
+@dataclass
 class DelegatedAdminRelationship:
     id: str
     display_name: str
@@ -144,6 +159,10 @@ class DelegatedAdminRelationship:
     created: str = "2025-01-06T09:00:00Z"
     ends: str = "2027-01-06T09:00:00Z"
 
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
 
 class Store:
     """All sandbox state. Hold ``lock`` while reading-then-writing."""
@@ -153,6 +172,7 @@ class Store:
         self.partner = partner
         self.tenants = tenants          # customers by lower-case GUID, in Partner Center order
         self.refresh_tokens: Dict[str, RefreshToken] = {}
+        self.device_codes: Dict[str, DeviceCode] = {}       # by device_code
         self.relationships: List[DelegatedAdminRelationship] = []
         self.rng = rng or random.Random(0)     # new object ids replay with the seed
 
@@ -165,6 +185,15 @@ class Store:
             if tenant.has_domain(seg):
                 return tenant
         return None
+
+    def partner_access(self, customer_id: str) -> Optional[List[str]]:
+        """Directory roles the partner's users hold in a customer through GDAP: None when the partner has no
+        GDAP relationship with it at all (a DAP or legacy customer: access is not restricted here), else the
+        roles of the active relationships (empty when every one expired or was terminated)."""
+        relationships = [r for r in self.relationships if r.customer_id == customer_id.lower()]
+        if not relationships:
+            return None
+        return sorted({role for r in relationships if r.active for role in r.role_ids})
 
     def directory(self, segment: str) -> Optional[Tenant]:
         """Like ``tenant_by_segment`` but also finds the partner's own tenant."""

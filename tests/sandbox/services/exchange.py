@@ -108,7 +108,9 @@ def _authorize(sandbox, headers, customer, cmdlet):
     if refusal is not None:
         return refusal
     if "scp" in claims:
-        return None if DELEGATED_SCOPE in str(claims["scp"]).split() else _not_allowed(cmdlet)
+        if DELEGATED_SCOPE not in str(claims["scp"]).split():
+            return _not_allowed(cmdlet)
+        return _without_gdap_role(sandbox, customer)
     if APP_ROLE not in (claims.get("roles") or []):
         return _not_allowed(cmdlet)
     principal = customer.sp_by_app_id(str(claims.get("appid", "")))
@@ -116,6 +118,21 @@ def _authorize(sandbox, headers, customer, cmdlet):
         return _nul_forbidden("The service principal has the Exchange.ManageAsApp role but no Entra directory "
                               "role (for example Exchange Administrator) in this organization.")
     return None
+
+
+# Directory roles that carry Exchange management for a partner user signed in through GDAP.
+EXCHANGE_ADMIN_ROLES = {"29232cdf-9323-42fd-ade2-1d097af3e4de",     # Exchange Administrator
+                        "62e90394-69f5-4237-9190-012177145e10"}     # Global Administrator
+
+
+def _without_gdap_role(sandbox, customer):
+    """The partner user reaches Exchange RBAC only through the roles of its active GDAP relationships (a DAP
+    customer, with no relationship at all, is not restricted here). Missing RBAC answers the NUL-body 403."""
+    roles = sandbox.store.partner_access(customer.id)
+    if roles is None or EXCHANGE_ADMIN_ROLES & set(roles):
+        return None
+    return _nul_forbidden("The user has no Exchange management role in this organization: no active GDAP "
+                          "relationship includes Exchange Administrator.")
 
 
 def _execute(sandbox, request, segment, customer, cmdlet, parameters, anchor) -> dict:

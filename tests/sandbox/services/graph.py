@@ -53,6 +53,10 @@ def register(router) -> None:
         ("PATCH", "/oauth2PermissionGrants/(?P<grant_id>[^/]+)", update_grant),
         ("DELETE", "/oauth2PermissionGrants/(?P<grant_id>[^/]+)", delete_grant),
         ("POST", r"/\$batch", _unlocked(batch)),
+        ("GET", "/applications", list_applications),
+        ("GET", r"/applications\(appId='(?P<app_id>[^']*)'\)", get_application_by_app_id),
+        ("GET", "/applications/(?P<object_id>[^/]+)", get_application),
+        ("PATCH", "/applications/(?P<object_id>[^/]+)", update_application),
         ("GET", "/tenantRelationships/delegatedAdminRelationships", list_relationships),
         ("GET", "/tenantRelationships/delegatedAdminRelationships/(?P<rel_id>[^/]+)", get_relationship),
         ("GET", "/tenantRelationships/delegatedAdminCustomers", list_gdap_customers),
@@ -158,6 +162,21 @@ def _require_partner(sandbox, tenant: st.Tenant, claims: dict) -> None:
         raise GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
 
 
+# Delegated permissions per operation, least privileged first (Graph docs: oauth2permissiongrant-list/-post,
+# serviceprincipal-post, application-update). App-only tokens are not checked here.
+READ_DIRECTORY = ("Directory.Read.All", "DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All",
+                  "Application.Read.All", "Application.ReadWrite.All")
+WRITE_GRANTS = ("DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All")
+CREATE_SERVICE_PRINCIPAL = ("Application.ReadWrite.All", "Directory.ReadWrite.All")
+WRITE_APPLICATIONS = ("Application.ReadWrite.All", "Directory.ReadWrite.All")
+
+
+def _require_scope(claims: dict, accepted) -> None:
+    """403 as Graph answers it when a delegated token holds none of the accepted permissions."""
+    if "scp" in claims and not set(str(claims["scp"]).split()) & set(accepted):
+        raise GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+
+
 # -- renderers -----------------------------------------------------------------------------------------
 def _render_domain(tenant: st.Tenant, domain: st.Domain) -> dict:
     parent = any(domain.name.lower().endswith("." + d.name.lower()) for d in tenant.domains)
@@ -232,12 +251,14 @@ def _sp_or_404(tenant: st.Tenant, sp_id: str) -> st.ServicePrincipal:
 
 
 def list_service_principals(sandbox, request, tenant, claims):
+    _require_scope(claims, READ_DIRECTORY)
     terms = _parse_filter(request, SP_FILTER_KEYS)
     items = [_render_sp(sandbox, sp) for sp in tenant.service_principals.values() if _matches(sp, terms)]
     return _page(sandbox, request, items, "servicePrincipals", 100, 999)
 
 
 def get_service_principal_by_app_id(sandbox, request, tenant, claims, app_id):
+    _require_scope(claims, READ_DIRECTORY)
     sp = tenant.sp_by_app_id(app_id)
     if sp is None:
         raise GraphError(404, "Request_ResourceNotFound", f"Resource with appId '{app_id}' does not exist or one of its "
@@ -246,11 +267,13 @@ def get_service_principal_by_app_id(sandbox, request, tenant, claims, app_id):
 
 
 def get_service_principal(sandbox, request, tenant, claims, sp_id):
+    _require_scope(claims, READ_DIRECTORY)
     sp = _sp_or_404(tenant, sp_id)
     return _ok(request, 200, {"@odata.context": _context("servicePrincipals/$entity"), **_render_sp(sandbox, sp)})
 
 
 def create_service_principal(sandbox, request, tenant, claims):
+    _require_scope(claims, CREATE_SERVICE_PRINCIPAL)
     body = {k.lower(): v for k, v in _body(request).items()}
     app_id = str(body.get("appid") or "")
     if not st.GUID_RE.match(app_id):
@@ -267,6 +290,7 @@ def create_service_principal(sandbox, request, tenant, claims):
 
 
 def delete_service_principal(sandbox, request, tenant, claims, sp_id):
+    _require_scope(claims, CREATE_SERVICE_PRINCIPAL)
     sp = _sp_or_404(tenant, sp_id)
     tenant.remove_service_principal(sp.id)
     request.meta["write"] = True
@@ -283,6 +307,7 @@ def _grant_or_404(tenant: st.Tenant, grant_id: str) -> st.Grant:
 
 
 def list_grants(sandbox, request, tenant, claims):
+    _require_scope(claims, READ_DIRECTORY)
     terms = _parse_filter(request, GRANT_FILTER_KEYS)
     now = sandbox.now()
     items = [_render_grant(g) for g in tenant.grants.values() if _matches(g, terms) and g.visible_from <= now]
@@ -290,17 +315,20 @@ def list_grants(sandbox, request, tenant, claims):
 
 
 def list_sp_grants(sandbox, request, tenant, claims, sp_id):
+    _require_scope(claims, READ_DIRECTORY)
     sp = _sp_or_404(tenant, sp_id)
     items = [_render_grant(g) for g in tenant.grants.values() if g.client_id == sp.id]
     return _page(sandbox, request, items, "oauth2PermissionGrants", 100, 999)
 
 
 def get_grant(sandbox, request, tenant, claims, grant_id):
+    _require_scope(claims, READ_DIRECTORY)
     grant = _grant_or_404(tenant, grant_id)
     return _ok(request, 200, {"@odata.context": _context("oauth2PermissionGrants/$entity"), **_render_grant(grant)})
 
 
 def create_grant(sandbox, request, tenant, claims):
+    _require_scope(claims, WRITE_GRANTS)
     body = {k.lower(): v for k, v in _body(request).items()}
     client_id, resource_id = str(body.get("clientid") or "").lower(), str(body.get("resourceid") or "").lower()
     consent_type, principal_id = body.get("consenttype"), body.get("principalid")
@@ -327,6 +355,7 @@ def create_grant(sandbox, request, tenant, claims):
 
 
 def update_grant(sandbox, request, tenant, claims, grant_id):
+    _require_scope(claims, WRITE_GRANTS)
     grant = _grant_or_404(tenant, grant_id)
     body = {k.lower(): v for k, v in _body(request).items()}
     if "scope" in body:
@@ -336,6 +365,7 @@ def update_grant(sandbox, request, tenant, claims, grant_id):
 
 
 def delete_grant(sandbox, request, tenant, claims, grant_id):
+    _require_scope(claims, WRITE_GRANTS)
     _grant_or_404(tenant, grant_id)
     del tenant.grants[grant_id]
     request.meta["write"] = True
@@ -387,6 +417,71 @@ def _run_batch_item(sandbox, outer: Request, item: dict, statuses: Dict[str, int
     except ValueError:
         payload = response.body.decode("utf-8", "replace")
     return {"id": item_id, "status": response.status, "headers": dict(response.headers), "body": payload}
+
+
+# -- applications (app registrations; the partner's own app in its home tenant) --------------------------
+APP_FILTER_KEYS = {"appid": "client_id"}
+
+
+def _apps(sandbox, tenant: st.Tenant) -> List[st.PartnerApp]:
+    """The application objects a tenant owns: the partner app in the partner tenant, none in customers."""
+    app = sandbox.store.partner.app
+    return [app] if tenant.id == sandbox.store.partner.tenant_id and app.object_id else []
+
+
+def _render_application(app: st.PartnerApp) -> dict:
+    return {"id": app.object_id, "appId": app.client_id, "displayName": app.display_name,
+            "signInAudience": "AzureADMultipleOrgs", "requiredResourceAccess": json.loads(json.dumps(
+                app.required_resource_access))}
+
+
+def _application_or_404(sandbox, tenant: st.Tenant, object_id: str) -> st.PartnerApp:
+    app = next((a for a in _apps(sandbox, tenant) if a.object_id == object_id.lower()), None)
+    if app is None:
+        raise GraphError(404, "Request_ResourceNotFound", f"Resource '{object_id}' does not exist or one of its queried "
+                                                          f"reference-property objects are not present.")
+    return app
+
+
+def list_applications(sandbox, request, tenant, claims):
+    _require_scope(claims, READ_DIRECTORY)
+    terms = _parse_filter(request, APP_FILTER_KEYS)
+    items = [_render_application(a) for a in _apps(sandbox, tenant) if _matches(a, terms)]
+    return _page(sandbox, request, items, "applications", 100, 999)
+
+
+def get_application_by_app_id(sandbox, request, tenant, claims, app_id):
+    _require_scope(claims, READ_DIRECTORY)
+    app = next((a for a in _apps(sandbox, tenant) if a.client_id == app_id.lower()), None)
+    if app is None:
+        raise GraphError(404, "Request_ResourceNotFound", f"Resource with appId '{app_id}' does not exist or one of its "
+                                                          f"queried reference-property objects are not present.")
+    return _ok(request, 200, {"@odata.context": _context("applications/$entity"), **_render_application(app)})
+
+
+def get_application(sandbox, request, tenant, claims, object_id):
+    _require_scope(claims, READ_DIRECTORY)
+    app = _application_or_404(sandbox, tenant, object_id)
+    return _ok(request, 200, {"@odata.context": _context("applications/$entity"), **_render_application(app)})
+
+
+def update_application(sandbox, request, tenant, claims, object_id):
+    """PATCH replaces each given collection whole, as Graph does for requiredResourceAccess."""
+    _require_scope(claims, WRITE_APPLICATIONS)
+    app = _application_or_404(sandbox, tenant, object_id)
+    body = {k.lower(): v for k, v in _body(request).items()}
+    if "requiredresourceaccess" in body:
+        value = body["requiredresourceaccess"]
+        valid = isinstance(value, list) and all(
+            isinstance(r, dict) and st.GUID_RE.match(str(r.get("resourceAppId", ""))) and isinstance(r.get("resourceAccess"), list)
+            and all(isinstance(a, dict) and st.GUID_RE.match(str(a.get("id", ""))) and a.get("type") in ("Scope", "Role")
+                    for a in r["resourceAccess"]) for r in value)
+        if not valid:
+            raise GraphError(400, "Request_BadRequest", "Invalid value specified for property 'requiredResourceAccess' of "
+                                                        "resource 'Application'.")
+        app.required_resource_access = json.loads(json.dumps(value))
+    request.meta["write"] = True
+    return Response.empty(204)
 
 
 # -- GDAP (partner tenant, delegated) ------------------------------------------------------------------

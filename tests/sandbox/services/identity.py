@@ -10,6 +10,7 @@ from typing import List, Optional, Tuple
 from .. import cae, store as st
 from ..tokens import AssertionRejected, check_client_assertion
 from ..wire import Request, Response
+from . import device_code
 
 OIDC_SCOPES = {"openid", "profile", "offline_access", "email"}
 AUDIENCE_TO_APP = {aud: app_id for app_id, aud in st.RESOURCE_AUDIENCES.items()}
@@ -28,6 +29,8 @@ AADSTS = {
                                   "The user might have changed or reset their password."),
     53003: ("invalid_grant", 400, "Access has been blocked by Conditional Access policies. The access policy does not "
                                   "allow token issuance."),
+    50020: ("invalid_grant", 400, "User account '{upn}' from identity provider '{idp}' does not exist in tenant "
+                                  "'{tenant}' and cannot access the application '{client_id}' in that tenant."),
     65001: ("invalid_grant", 400, "The user or administrator has not consented to use the application with ID "
                                   "'{client_id}' named '{app_name}'. Send an interactive authorization request for this "
                                   "user and resource."),
@@ -53,6 +56,9 @@ AADSTS = {
                                       "{tenant}."),
     900144: ("invalid_request", 400, "The request body must contain the following parameter: '{parameter}'."),
     70003: ("unsupported_grant_type", 400, "The app requested an unsupported grant type '{grant_type}'."),
+    70016: ("authorization_pending", 400, "OAuth 2.0 device flow error. Authorization is pending. Continue polling."),
+    70020: ("expired_token", 400, "The provided value for the input parameter 'device_code' is not valid. This device "
+                                  "code has expired."),
     90033: ("temporarily_unavailable", 503, "A transient error has occurred. Please try again."),
 }
 
@@ -82,6 +88,7 @@ def register(router) -> None:
     router.add("GET", r"/(?P<tenant>[^/]+)/v2\.0/\.well-known/openid-configuration", "identity", openid_configuration)
     router.add("GET", r"/(?P<tenant>[^/]+)/discovery/v2\.0/keys", "identity", signing_keys)
     router.add("POST", r"/(?P<tenant>[^/]+)/oauth2/v2\.0/token", "identity", token)
+    device_code.register(router)
 
 
 def _base_url(sandbox, request: Request) -> str:
@@ -143,10 +150,14 @@ def token(sandbox, request: Request, tenant: str) -> Response:
         return aadsts_error(900144, request, parameter="client_id")
     if client_id != app.client_id:
         return aadsts_error(700016, request, client_id=client_id, tenant=tenant)
-    failure = _authenticate_client(sandbox, request, form, app, directory, tenant)
+    grant_type = form.get("grant_type", "")
+    # The device-code grant comes from a public client flow (the app allows it) and carries no client credential.
+    public = grant_type == device_code.GRANT_TYPE and not ({"client_secret", "client_assertion"} & set(form))
+    failure = None if public else _authenticate_client(sandbox, request, form, app, directory, tenant)
     if failure:
         return failure
-    grant_type = form.get("grant_type", "")
+    if grant_type == device_code.GRANT_TYPE:
+        return device_code.redeem(sandbox, request, form, directory, _refresh_token_grant)
     if grant_type == "refresh_token":
         return _refresh_token_grant(sandbox, request, form, directory)
     if grant_type == "client_credentials":
@@ -215,6 +226,9 @@ def _refresh_token_grant(sandbox, request, form, directory: st.Tenant) -> Respon
     resource_app_id, names, failure = _parse_scope(request, form.get("scope", ""))
     if failure:
         return failure
+    refused = _without_partner_access(store, request, directory)
+    if refused:
+        return refused
     audience = st.RESOURCE_AUDIENCES.get(resource_app_id)
     if audience is None:
         return aadsts_error(500011, request, resource=resource_app_id, tenant=directory.id)
@@ -245,6 +259,18 @@ def _refresh_token_grant(sandbox, request, form, directory: st.Tenant) -> Respon
         info = json.dumps({"uid": partner.user_oid, "utid": partner.tenant_id}).encode()
         body["client_info"] = base64.urlsafe_b64encode(info).decode().rstrip("=")
     return Response.json(200, body, headers={"cache-control": "no-store"})
+
+
+def _without_partner_access(store, request, directory: st.Tenant) -> Optional[Response]:
+    """AADSTS50020 when the partner has GDAP relationships with the customer but none is active (expired or
+    terminated): its users no longer exist there (contract §2.4). No relationship at all = DAP: not checked."""
+    with store.lock:
+        relationships = [r for r in store.relationships if r.customer_id == directory.id]
+    if not relationships or any(r.active for r in relationships):
+        return None
+    partner = store.partner
+    return aadsts_error(50020, request, upn=partner.user_upn, idp=f"https://sts.windows.net/{partner.tenant_id}/",
+                        tenant=directory.id, client_id=partner.app.client_id)
 
 
 def _role_resource(role: str) -> str:

@@ -149,6 +149,10 @@ def application_consents(sandbox, request: Request, customer: str) -> Response:
         parsed.append((resource_app_id, " ".join(s.strip() for s in str(grant.get("scope") or "").split(",") if s.strip())))
     if tenant.sp_by_app_id(app_id):
         raise PartnerCenterError(409, 3000, "Permission entry already exists.")
+    refused = int(sandbox.faults.setting("consent_create_error", 0, "partner_center", tenant.id) or 0)
+    if refused:
+        raise PartnerCenterError(refused, 2032 if refused == 403 else 3000,
+                                 f"The application consent for customer {tenant.id} could not be created.")
     store = sandbox.store
     app = store.partner.app
     name = body.get("displayname") or (app.display_name if app_id == app.client_id else app_id)
@@ -177,6 +181,8 @@ def application_consent(sandbox, request: Request, customer: str, app_id: str) -
     sp = tenant.sp_by_app_id(app_id)
     if sp is None:
         raise PartnerCenterError(404, 1000, f"No consent exists for application {app_id}.")
+    # The app's service principal goes (CIPP's Set-CIPPCPVConsent calls this "Delete Service Principal"), and with it
+    # every grant it holds, its app-role assignments and its directory role memberships (attributes of the SP here).
     tenant.remove_service_principal(sp.id)
     request.meta["write"] = True
     return Response.empty(204, headers=_trace_headers(request))
