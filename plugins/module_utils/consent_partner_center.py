@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 import json
 
-from .auth import TokenProvider, jwt_claims
+from .auth import jwt_claims
 from .errors import AuthError, CspError, InvalidInputError, OutcomeUnknownError
 
 __metaclass__ = type
@@ -56,9 +56,7 @@ def app_assignments(module, application_id):
     p = module.params
     if application_id.lower() != (p["client_id"] or "").lower() or not (p["client_secret"] or p["client_certificate_path"]):
         return None
-    provider = TokenProvider(module.endpoints, module.transport, client_id=p["client_id"],
-                             client_secret=p["client_secret"], certificate_path=p["client_certificate_path"],
-                             auth_mode="app_only", redactor=module.redactor)
+    provider = module.token_provider("app_only")
     roles, wids = set(), set()
     for service in ROLE_SERVICES:
         try:

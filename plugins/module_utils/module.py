@@ -93,13 +93,18 @@ class CspModule:
     def tokens(self):
         if self._tokens is None:
             p = self.module.params
-            self._tokens = TokenProvider(
-                self._endpoints, self.transport, client_id=p["client_id"], client_secret=p["client_secret"],
-                certificate_path=p["client_certificate_path"],
-                certificate_passphrase=p["client_certificate_passphrase"], refresh_token=p["refresh_token"],
-                access_token=p["access_token"], auth_mode=p["auth_mode"], redactor=self.redactor,
+            self._tokens = self.token_provider(
+                p["auth_mode"], refresh_token=p["refresh_token"], access_token=p["access_token"],
                 cache=TokenCache(p["token_cache"]) if p["token_cache"] and not p["access_token"] else None)
         return self._tokens
+
+    def token_provider(self, auth_mode, **kwargs):
+        """A TokenProvider with the module's app credential (secret, or certificate and passphrase)."""
+        p = self.module.params
+        return TokenProvider(self._endpoints, self.transport, client_id=p["client_id"], client_secret=p["client_secret"],
+                             certificate_path=p["client_certificate_path"],
+                             certificate_passphrase=p["client_certificate_passphrase"], auth_mode=auth_mode,
+                             redactor=self.redactor, **kwargs)
 
     # -- clients --------------------------------------------------------------------------------------
 
