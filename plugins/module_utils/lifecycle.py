@@ -19,6 +19,7 @@ from .settings import Desired, compare, is_singleton
 __metaclass__ = type
 
 REPLICATION_WAITS = (1, 2, 4, 8)      # seconds: a new object may answer 404 for a short while
+ATTEMPTS = 2      # a write whose answer was lost is checked by reading the object again, then planned again
 
 
 class Step:
@@ -61,6 +62,43 @@ class ObjectRun:
         return dict((d.name, lowered.get(d.name.lower())) for d in self.desired)
 
     # -- planning ---------------------------------------------------------------------------------------------------
+
+    def plan(self, state, row, allow_destructive):
+        """(action, steps) for the object as read."""
+        if state == "absent":
+            if row is None:
+                return "none", []
+            if self.singleton:
+                raise InvalidInputError("%s is an organisation singleton: it cannot be removed (state: absent)."
+                                        % self.noun)
+            if not allow_destructive:
+                raise InvalidInputError("%s '%s' exists and state is absent: removing it needs allow_destructive: "
+                                        "true; nothing was written." % (self.noun, self.identity))
+            return "removed", self.remove_step()
+        if row is None:
+            if self.singleton:
+                raise InvalidInputError("%s could not be read in this tenant." % self.noun)
+            return "created", self.plan_create()
+        steps = self.plan_update(row)
+        return ("updated" if steps else "none"), steps
+
+    def converge(self, state, allow_destructive=False, check_mode=False):
+        """Read, plan and (unless ``check_mode``) write. Returns (action, before, after)."""
+        row = self.read()
+        before = self.compared(row)
+        action, steps = self.plan(state, row, allow_destructive)
+        for attempt in range(0 if check_mode else ATTEMPTS):
+            try:
+                self.run_steps(steps)
+                break
+            except OutcomeUnknownError:
+                if attempt + 1 == ATTEMPTS:
+                    raise
+                steps = self.plan(state, self.read(), allow_destructive)[1]
+        if state == "absent":
+            return action, before, None
+        wanted = dict((d.name, d.value) for d in self.desired if action == "created" or d.name in self.differing)
+        return action, before, dict(before or {}, **wanted)
 
     def plan_create(self):
         name_parameter = rules.create_name(self.noun)

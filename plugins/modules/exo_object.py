@@ -144,60 +144,22 @@ refused_parameters:
   elements: dict
 """
 
-from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError, OutcomeUnknownError
+from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.csp.exchange.plugins.module_utils.lifecycle import ObjectRun
 from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
 from ansible_collections.csp.exchange.plugins.module_utils.settings import PROPERTY_NAME
 
-NOUN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-ATTEMPTS = 2      # a write whose answer was lost is checked by reading the object again, then planned again
-
-
-def plan(run, state, row, allow_destructive):
-    """(action, steps) for the object as read."""
-    if state == "absent":
-        if row is None:
-            return "none", []
-        if run.singleton:
-            raise InvalidInputError("%s is an organisation singleton: it cannot be removed (state: absent)." % run.noun)
-        if not allow_destructive:
-            raise InvalidInputError("%s '%s' exists and state is absent: removing it needs allow_destructive: true; "
-                                    "nothing was written." % (run.noun, run.identity))
-        return "removed", run.remove_step()
-    if row is None:
-        if run.singleton:
-            raise InvalidInputError("%s could not be read in this tenant." % run.noun)
-        return "created", run.plan_create()
-    steps = run.plan_update(row)
-    return ("updated" if steps else "none"), steps
-
-
 def main_logic(module):
     p = module.params
     noun = p["object"]
-    if not noun or not set(noun) <= NOUN_CHARS or not noun[0].isalpha():
+    if not noun or not PROPERTY_NAME.match(noun):
         raise InvalidInputError("object %r must be a cmdlet noun such as TransportRule." % noun)
     for name in list(p["settings"]) + list(p["create_parameters"]):
         if not PROPERTY_NAME.match(name):
             raise InvalidInputError("%r is not a property name (letters and digits only)." % name)
     run = ObjectRun(module.exchange(), noun, p["identity"], p["settings"], p["create_parameters"])
-    row = run.read()
-    before = run.compared(row)
-    action, steps = plan(run, p["state"], row, p["allow_destructive"])
-    first_action = action
-    if not module.check_mode:
-        for attempt in range(ATTEMPTS):
-            try:
-                run.run_steps(steps)
-                break
-            except OutcomeUnknownError:
-                if attempt + 1 == ATTEMPTS:
-                    raise
-                action, steps = plan(run, p["state"], run.read(), p["allow_destructive"])
-    after = None if p["state"] == "absent" else dict(before or {}, **dict(
-        (d.name, d.value) for d in run.desired if first_action == "created" or d.name in run.differing))
-    result = dict(changed=first_action != "none", action=first_action, before=before, after=after,
-                  refused_parameters=run.refused)
+    action, before, after = run.converge(p["state"], p["allow_destructive"], module.check_mode)
+    result = dict(changed=action != "none", action=action, before=before, after=after, refused_parameters=run.refused)
     if module._diff:
         result["diff"] = dict(before=before, after=after)
     if run.refused:
