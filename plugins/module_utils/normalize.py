@@ -136,6 +136,24 @@ def to_set_value(name, value, current=None):
     return value
 
 
+def to_input_value(name, value):
+    """A value as Get- shows it, in the form Set- takes and the comparison reads back as the same setting: exact
+    sizes (``"49.5 GB (53,150,220,288 bytes)"`` -> ``50688MB``), ISO-8601 durations as ``d.hh:mm:ss``, an
+    ``smtp:`` address without its prefix. Everything else is already a Set- form."""
+    kind = kind_of(name, value, None)
+    if isinstance(value, bool) or value is None:
+        return value
+    if kind == "size" and isinstance(value, str) and _bytes_from_display(value) is not None:
+        count = _bytes_from_display(value)
+        unit = next((u for u in ("tb", "gb", "mb", "kb") if count and count % _UNITS[u] == 0), "b")
+        return "%d%s" % (count // _UNITS[unit], unit.upper())
+    if kind in ("timespan", "timespan_days") and isinstance(value, str) and _ISO_DURATION.match(value):
+        return format_timespan(parse_timespan(value))
+    if kind == "address" and isinstance(value, str):
+        return value.strip()[5:] if value.strip().lower().startswith("smtp:") else value
+    return value
+
+
 def _address(value):
     text = str(value).strip()
     if text.lower().startswith("smtp:"):
