@@ -190,7 +190,7 @@ def _make_default(call, noun, obj, params):
             other.is_default = other is obj
 
 
-def _special(call, noun, obj, params, changes):
+def _special(call, noun, obj, params, changes, creating=False):
     """Per-noun checks and side effects of New-/Set- values (before they are applied)."""
     if noun.name == "AntiPhishRule" and "antiphishpolicy" in params:
         policy = _find(call, BY_NAME["antiphishpolicy"], params["antiphishpolicy"])
@@ -201,7 +201,7 @@ def _special(call, noun, obj, params, changes):
             if not sep or not domain or not actions:
                 raise errors.cannot_convert("Domains", entry, "Microsoft.Exchange.Data.Directory.SharingPolicyDomain",
                                             "The value must look like 'domain:action[,action]'.")
-    if noun.name == "DkimSigningConfig" and changes.get("enabled") and not obj.enabled \
+    if noun.name == "DkimSigningConfig" and not creating and changes.get("enabled") and not obj.enabled \
             and obj.name.lower() in call.org.dkim_cnames_missing:
         raise errors.validation(f"CNAME record does not exist for this config. Please publish the following two "
                                 f"CNAME records first. Domain Name : {obj.name} Host Name : selector1._domainkey "
@@ -260,7 +260,7 @@ def _new(noun, cmdlet):
             _check_name(call, noun, name)
             obj = noun.record(name=name, guid=new_guid(org.rng), when_created=call.now, when_changed=call.now)
         changes = coerce_settings(call, obj, params, noun.schema)
-        _special(call, noun, obj, params, changes)
+        _special(call, noun, obj, params, changes, creating=True)
         if noun.name == "RemoteDomain":
             obj.domain_name = cs.TEXT.coerce("DomainName", params.get("domainname"), None, call)
         if noun.name == "SharingPolicy" and "default" in params:

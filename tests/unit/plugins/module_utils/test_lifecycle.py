@@ -123,3 +123,18 @@ def test_other_errors_are_not_swallowed():
         ObjectRun(client, "TransportRule", "Tag", {"Mode": "Enforce"}).converge("present")
     with pytest.raises(InvalidInputError, match="identity is required"):
         ObjectRun(client, "TransportRule", None, {})
+
+
+def test_objects_read_as_desired_state_input():
+    from ansible_collections.csp.exchange.plugins.module_utils.settings_info import as_desired, properties_for
+    row = {"Identity": "Partner", "Name": "Partner", "DomainName": "partner.example", "AutoForwardEnabled": True,
+           "MaxSendSize": "49.5 MB (51,904,512 bytes)", "MessageExpiration": "P1D", "ForwardingSmtpAddress": "smtp:A@b.c"}
+    got = as_desired("RemoteDomain", row, ["DomainName", "AutoForwardEnabled", "MaxSendSize", "MessageExpiration",
+                                           "ForwardingSmtpAddress"])
+    assert got == {"identity": "Partner", "create_parameters": {"DomainName": "partner.example"},
+                   "settings": {"AutoForwardEnabled": True, "MaxSendSize": "50688KB", "MessageExpiration": "1.00:00:00",
+                                "ForwardingSmtpAddress": "A@b.c"}}
+    assert as_desired("TransportConfig", {"Identity": "Transport Settings"}, [])["identity"] is None
+    assert "State" in properties_for("TransportRule", None)
+    with pytest.raises(InvalidInputError, match="properties is required"):
+        properties_for("Mailbox", None)
