@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 import xml.etree.ElementTree as ET
 
 from .drift import xml_text
+from .html_report import tenant_label
 
 __metaclass__ = type
 
@@ -56,7 +57,7 @@ def junit(report):
 
 
 def html_cases(report):
-    return [dict(tenant=c["tenant"], column=c["id"], status=c["status"],
+    return [dict(tenant=tenant_label(c.get("host"), c["tenant"]), column=c["id"], status=c["status"],
                  lines=([c["statement"]] if c.get("statement") else []) + c["details"]) for c in report["cases"]]
 
 

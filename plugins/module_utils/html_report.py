@@ -24,7 +24,13 @@ th.col{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;font
 th.row{text-align:left;white-space:nowrap}td.cell{font-size:12px;font-weight:600;min-width:44px}
 .detail{margin:0 0 12px;padding:8px 12px;border-left:4px solid #ccc;background:#f7f7f7}
 .detail b{display:inline-block;min-width:90px}.detail ul{margin:4px 0 0 18px;padding:0}
+.detail span{padding:1px 6px;border-radius:3px;font-size:12px}tr.total th,tr.total td{background:#eee;font-weight:600}
 """
+
+
+def tenant_label(host, tenant):
+    """``contoso.com (22222222-...)``: the inventory name people know, with the tenant it stands for."""
+    return "%s (%s)" % (host, tenant) if host and host != tenant else str(tenant)
 
 
 def _style(status):
@@ -66,6 +72,10 @@ def render(title, subtitle, cases, column_label="check"):
             row.append('<td class="cell" style="background:%s;color:%s" title="%s">%s</td>' % (
                 background, foreground, escape("%s / %s" % (tenant, column)), escape(label)))
         out.append('<tr><th class="row">%s</th>%s</tr>' % (escape(tenant), "".join(row)))
+    failing = ["%d" % sum(1 for t in tenants if _worst([c["status"] for c in cells.get((t, column), [])] or ["ok"])
+                          not in ("ok", "pass")) for column in columns]
+    out.append('<tr class="total"><th class="row">tenants not passing</th>%s</tr>'
+               % "".join("<td>%s</td>" % n for n in failing))
     out.append("</tbody></table><h2>Per tenant</h2>")
     for tenant in tenants:
         problems = [c for c in cases if str(c["tenant"]) == tenant and c["status"] not in ("ok", "pass")]

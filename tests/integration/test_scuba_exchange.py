@@ -2,9 +2,12 @@
 then every Exchange-remediable control passes and the DNS ones stay manual. Reports per control ID (JSON, JUnit)."""
 import json
 import os
+import shutil
 
-from tests import harness
-from tests.integration.conftest import CONTOSO, FABRIKAM, dump, parse_junit
+import pytest
+
+from tests import harness, report_screenshot
+from tests.integration.conftest import CONTOSO, FABRIKAM, TAILSPIN, dump, parse_junit
 
 PLAYBOOK = os.path.join(harness.ROOT, "playbooks", "scuba.yml")
 DNS = {"MS.EXO.2.2v3", "MS.EXO.4.1v1", "MS.EXO.4.2v1", "MS.EXO.4.3v1", "MS.EXO.4.4v1"}
@@ -96,3 +99,31 @@ def test_scuba_assess_remediate_assess(sb, tmp_path):
         assert all(statuses[tenant][c] == "pass" for c in EXCHANGE - {"MS.EXO.3.1v1"}), statuses
         assert all(statuses[tenant][c] == "manual" for c in DNS)
     assert statuses[FABRIKAM]["MS.EXO.3.1v1"] == "pass" and statuses[CONTOSO]["MS.EXO.3.1v1"] == "manual"
+
+
+def test_html_reports_render_in_a_browser(sb, tmp_path):
+    """The SCuBA page and the drift page (playbooks/drift.yml: two tenants drift, one cannot be checked) as headless
+    Chromium renders them. With CSP_REPORT_DIR set (``make report-screenshots``) the PNGs
+    are kept there (docs/scuba-report.png, docs/drift-report.png)."""
+    if report_screenshot.browser() is None:
+        pytest.skip(report_screenshot.MISSING)
+    make_world(sb)
+    run, report, statuses, report_dir = scuba(sb, tmp_path, "page")
+    assert statuses and run.rc != 0
+    drift_dir = str(tmp_path / "drift")
+    inventory = harness.write_inventory(str(tmp_path / "drift-hosts"), {
+        "contoso.com": CONTOSO, "fabrikam.com": FABRIKAM, "tailspintoys.com": TAILSPIN})
+    drift = harness.run_playbook(os.path.join(harness.ROOT, "playbooks", "drift.yml"), sb.env, inventory=inventory,
+                                 extra_vars={"drift_report_dir": drift_dir, "exchange_baseline_organization": {
+                                     "AuditDisabled": False, "MailTipsExternalRecipientsTipsEnabled": True}})
+    assert drift.rc != 0 and os.path.exists(os.path.join(drift_dir, "drift.html")), dump(drift)
+    for name, page in (("scuba-report.png", os.path.join(report_dir, "scuba.html")),
+                       ("drift-report.png", os.path.join(drift_dir, "drift.html"))):
+        with open(page) as handle:
+            text = handle.read()
+        assert "<script" not in text and "src=" not in text and "url(" not in text    # nothing to fetch
+        png = report_screenshot.screenshot(page, str(tmp_path / name))
+        width, height, variety = report_screenshot.png_facts(png)
+        assert (width, height) == (1280, 900) and variety > 20        # a rendered page, not a blank one
+        if os.environ.get("CSP_REPORT_DIR"):
+            shutil.copyfile(png, os.path.join(os.environ["CSP_REPORT_DIR"], name))

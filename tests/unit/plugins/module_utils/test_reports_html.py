@@ -37,5 +37,5 @@ def test_drift_cases_for_the_page():
         {"rule": "org", "object": "OrganizationConfig", "matched": 1,
          "changes": [{"identity": "x", "before": {"AuditDisabled": True}, "after": {"AuditDisabled": False}}]}]}])
     [case] = drift.html_cases(report)
-    assert case == {"tenant": "t", "column": "OrganizationConfig org", "status": "drift",
+    assert case == {"tenant": "h (t)", "column": "OrganizationConfig org", "status": "drift",
                     "lines": ["x: AuditDisabled is true, baseline wants false"]}
