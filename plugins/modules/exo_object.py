@@ -48,7 +48,9 @@ options:
     description:
       - Desired values in the form C(Set-X)/C(New-X) take, compared with what C(Get-X) shows. Rules take
         C(State) (C(Enabled)/C(Disabled)); policies take C(IsDefault).
-      - A list-valued property takes a list (the full set), or C({add: [...]}) / C({remove: [...]}).
+      - >-
+        A list-valued property takes a list (the full set), or C({add: [...]}) / C({remove: [...]}) to manage
+        only some members.
     type: dict
     default: {}
   create_parameters:
