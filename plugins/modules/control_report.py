@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: control_report
 short_description: Write the SCuBA Exchange report across tenants as JSON, JUnit XML and one HTML page
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Turns the per-tenant results of M(csp.exchange.scuba_exchange) into a JSON document (cases and counts per control
     ID), a JUnit XML file (one test case per tenant and control; V(fail) is a failure, V(error) an error, V(manual) a

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: exo_object
 short_description: One named Exchange Online object with a lifecycle (created, converged, removed)
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Ensures one object such as a transport rule, remote domain, DKIM signing configuration, policy or rule exists
     with the given O(settings), or does not exist.

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: exo_settings_info
 short_description: Read Exchange Online objects as desired-state input for exo_settings and exo_object
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads the objects of a type (or those named by O(identity) or matching O(filter)) and returns the listed
     properties of each in the form M(csp.exchange.exo_settings) and M(csp.exchange.exo_object) take, so that

@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: scuba_exchange
 short_description: Assess (and remediate) the CISA SCuBA Exchange Online baseline in one customer tenant
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Checks every MS.EXO control of CISA's SCuBA Exchange Online baseline (ScubaGear C(baselines/exo.md)) and reports
     each by its policy ID with V(pass), V(fail), V(fixed), V(manual) or V(error).

@@ -38,13 +38,13 @@ def test_export_apply_check_round_trip(sb, tmp_path):
         for cmdlet, parameters in GOLDEN_CHANGES:
             org.invoke(cmdlet, parameters, now=sb.sandbox.now())
     golden = export(sb, "contoso.com", str(tmp_path / "golden.yml"))
-    entries = {(e["object"], e.get("identity")): e for e in golden["exchange_objects"]}
+    entries = {(e["object"], e.get("identity")): e for e in golden["exchange_objects_list"]}
     assert golden["exchange_baseline_organization"]["AuditDisabled"] is True
     assert entries[("TransportConfig", None)]["settings"]["MaxSendSize"] == "50688KB"      # exact, in Set- form
     assert entries[("RemoteDomain", "Partner")]["create_parameters"] == {"DomainName": "partner.example"}
     assert entries[("TransportRule", "Block lists")]["settings"]["State"] == "Disabled"
-    assert [e["object"] for e in golden["exchange_objects"]].index("AntiPhishPolicy") < \
-        [e["object"] for e in golden["exchange_objects"]].index("AntiPhishRule")
+    assert [e["object"] for e in golden["exchange_objects_list"]].index("AntiPhishPolicy") < \
+        [e["object"] for e in golden["exchange_objects_list"]].index("AntiPhishRule")
 
     inventory = harness.write_inventory(str(tmp_path / "hosts"), {"fabrikam.com": FABRIKAM})
     applied = harness.run_playbook(os.path.join(PLAYBOOKS, "baseline.yml"), sb.env, inventory=inventory,
