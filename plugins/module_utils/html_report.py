@@ -59,8 +59,8 @@ def render(title, subtitle, cases, column_label="check"):
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            "<title>%s</title><style>%s</style></head><body>" % (escape(title), CSS),
            "<h1>%s</h1><p class=\"sub\">%s</p>" % (escape(title), escape(subtitle)),
-           '<div class="counts">%s</div>' % "".join(_badge(s, "%s: %d" % (_style(s)[0], n))
-                                                     for s, n in sorted(counts.items())),
+           '<div class="counts">%s</div>' % "".join(
+               _badge(s, "%s: %d" % (_style(s)[0], n)) for s, n in sorted(counts.items())),
            "<h2>Tenants &times; %ss</h2><table><thead><tr><th class=\"row\">tenant</th>%s</tr></thead><tbody>"
            % (escape(column_label), "".join('<th class="col">%s</th>' % escape(c) for c in columns))]
     for tenant in tenants:

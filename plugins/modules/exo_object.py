@@ -151,6 +151,7 @@ from ansible_collections.csp.exchange.plugins.module_utils.lifecycle import Obje
 from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
 from ansible_collections.csp.exchange.plugins.module_utils.settings import PROPERTY_NAME
 
+
 def main_logic(module):
     p = module.params
     noun = p["object"]

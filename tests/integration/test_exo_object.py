@@ -10,7 +10,8 @@ RULE = {"State": "Enabled", "Mode": "Enforce", "FromScope": "NotInOrganization",
 DOMAIN = {"AutoForwardEnabled": False, "AutoReplyEnabled": False, "TNEFEnabled": None}
 
 
-def tasks(rule=RULE, domain=DOMAIN, dkim_enabled=True, state="present", allow=False):
+def tasks(rule=None, domain=None, dkim_enabled=True, state="present", allow=False):
+    rule, domain = rule or RULE, domain or DOMAIN
     common = "tenant: contoso.com\n      state: %s\n      allow_destructive: %s" % (state, allow)
     return """
 - name: rule
@@ -55,7 +56,7 @@ def test_lifecycle_of_a_rule_a_remote_domain_and_a_dkim_config(sb):
     assert actions(created) == ["created"] * 3
     # New-RemoteDomain takes only Name and DomainName: the rest follows with Set-.
     assert exchange_writes(sb) == ["New-TransportRule", "New-RemoteDomain", "Set-RemoteDomain", "New-DkimSigningConfig"]
-    [rule] = [r for r in sb.exchange(CONTOSO, "TransportRule")]
+    [rule] = sb.exchange(CONTOSO, "TransportRule")
     assert rule["State"] == "Enabled" and rule["PrependSubject"] == "[EXTERNAL] "
     domain = [r for r in sb.exchange(CONTOSO, "RemoteDomain") if r["Name"] == "Fabrikam"][0]
     assert domain["DomainName"] == "fabrikam.com" and domain["AutoForwardEnabled"] is False

@@ -43,10 +43,7 @@ def make_world(sb):
 
 
 def scuba(sb, tmp_path, name, remediate=False):
-    inventory = harness.write_inventory(str(tmp_path / "hosts"), {"contoso.com": CONTOSO, "fabrikam.com": FABRIKAM},
-                                        extra="[customers:vars]\n")
-    with open(str(tmp_path / "host_vars.yml"), "w") as handle:
-        handle.write("")
+    inventory = harness.write_inventory(str(tmp_path / "hosts"), {"contoso.com": CONTOSO, "fabrikam.com": FABRIKAM})
     report_dir = str(tmp_path / name)
     extra = {"scuba_report_dir": report_dir, "scuba_exchange_remediate": remediate}
     os.makedirs(str(tmp_path / "host_vars"), exist_ok=True)
@@ -77,8 +74,8 @@ def test_scuba_assess_remediate_assess(sb, tmp_path):
         page = handle.read()
     assert "MS.EXO.13.1v1" in page and "<script" not in page and "http" not in page.replace("http-equiv", "")
 
-    fixed, report, statuses, _ = scuba(sb, tmp_path, "fix", remediate=True)
-    assert fixed.rc == 0, dump(fixed)
+    fixed, report, statuses, fix_dir = scuba(sb, tmp_path, "fix", remediate=True)
+    assert fixed.rc == 0 and os.path.exists(os.path.join(fix_dir, "scuba.xml")), dump(fixed)
     assert sorted(c for c, s in statuses[CONTOSO].items() if s == "fixed") == sorted(EXCHANGE - {"MS.EXO.3.1v1"})
     assert statuses[CONTOSO]["MS.EXO.3.1v1"] == "manual"           # contoso.com waits for its CNAMEs
     assert statuses[FABRIKAM]["MS.EXO.3.1v1"] == "fixed"
@@ -92,8 +89,8 @@ def test_scuba_assess_remediate_assess(sb, tmp_path):
         "Anonymous:CalendarSharingFreeBusyReviewer", "partner.example:CalendarSharingFreeBusyDetail"]
 
     sb.sandbox.log.clear()
-    again, report, statuses, _ = scuba(sb, tmp_path, "after")
-    assert again.rc == 0, dump(again)
+    again, report, statuses, after_dir = scuba(sb, tmp_path, "after")
+    assert again.rc == 0 and os.path.exists(os.path.join(after_dir, "scuba.html")), dump(again)
     assert not any(e["write"] for e in sb.log())
     for tenant in (CONTOSO, FABRIKAM):
         assert all(statuses[tenant][c] == "pass" for c in EXCHANGE - {"MS.EXO.3.1v1"}), statuses
