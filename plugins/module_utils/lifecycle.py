@@ -106,9 +106,9 @@ class ObjectRun:
         new.update(self.create_parameters)
         later = {}
         for setting in self.desired:
-            value = setting.value if setting.operation != "remove" else None
-            if setting.operation == "remove":
+            if setting.operation == "remove":       # nothing to remove from an object that does not exist yet
                 continue
+            value = setting.value
             if rules.has_state(self.noun) and setting.name.lower() == rules.STATE_PROPERTY.lower():
                 new["Enabled"] = str(value).strip().lower() == "enabled"
             elif setting.name.lower() in rules.SWITCHES:

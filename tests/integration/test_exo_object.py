@@ -129,3 +129,21 @@ def test_dehydrated_tenant_without_defender_gets_customized_once_and_the_rest_ap
     [row] = sb.exchange(CONTOSO, "AntiPhishPolicy")
     assert row["PhishThresholdLevel"] == 2 and row["EnableFirstContactSafetyTips"] is True
     assert row["EnableOrganizationDomainsProtection"] is False
+
+
+def test_lost_answers_and_throttling_create_each_object_once(sb):
+    # Lost answers of writes (the write happened): a New- is never resent blindly but read back; throttled calls
+    # wait out Retry-After. Whatever is lost, each object exists once and a calm rerun finds nothing to do.
+    sb.sandbox.faults.update(service="exchange", tenant=CONTOSO, lost_write_rate=0.5, throttle_rate=0.2,
+                             retry_after_s=0.1)
+    stormy = sb.play(tasks())
+    assert stormy.rc == 0, dump(stormy)
+    faults = set(e["fault"] for e in sb.log(service="exchange") if e["fault"])
+    assert faults, "no fault was injected"
+    assert [r["Name"] for r in sb.exchange(CONTOSO, "TransportRule")] == ["External sender warning"]
+    assert sorted(r["Name"] for r in sb.exchange(CONTOSO, "RemoteDomain")) == ["Default", "Fabrikam"]
+    assert [r["AutoForwardEnabled"] for r in sb.exchange(CONTOSO, "RemoteDomain") if r["Name"] == "Fabrikam"] == [False]
+    sb.sandbox.faults.reset()
+    sb.sandbox.log.clear()
+    calm = sb.play(tasks())
+    assert calm.rc == 0 and actions(calm) == ["none"] * 3 and exchange_writes(sb) == [], dump(calm)
