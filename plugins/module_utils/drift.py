@@ -7,6 +7,8 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+from .html_report import tenant_label
+
 __metaclass__ = type
 
 
@@ -106,3 +108,12 @@ def summary(report):
     return "%d check(s) drifted and %d failed across %d tenant(s): %s%s" % (
         report["drifted"], report["errors"], report["tenants"], "; ".join(problems[:5]),
         "; ..." if len(problems) > 5 else "")
+
+
+def html_cases(report):
+    """The cases as the HTML page shows them: one column per object type and rule, the drift or error as lines."""
+    return [dict(tenant=tenant_label(c.get("host"), c["tenant"]),
+                 column="%s %s" % (c["object"], c["rule"]) if c.get("rule") else c["object"],
+                 status=c["status"], lines=["%s: %s is %s, baseline wants %s" % (
+                     d["identity"], d["property"], _value(d["current"]), _value(d["desired"])) for d in c["drift"]]
+                 + ([c["message"]] if c.get("message") else [])) for c in report["cases"]]

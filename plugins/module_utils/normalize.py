@@ -18,6 +18,10 @@ _UNITS = {"b": 1, "kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30, "tb": 1 << 40}
 _DISPLAY_SIZE = re.compile(r"^\s*[\d.,]+\s*[KMGT]?B\s*\(([\d,]+) bytes\)\s*$", re.I)
 _INPUT_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB)\s*$", re.I)
 _TIMESPAN = re.compile(r"^\s*(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?\s*$")
+# ISO-8601 durations, the form some cmdlets show over REST (CIPP: EndUserSpamNotificationFrequency "PT4H", "P1D");
+# weeks, days and a time part only, as a TimeSpan holds no months or years.
+_ISO_DURATION = re.compile(r"^\s*(-)?P(?!$)(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?\s*$",
+                           re.I)
 
 # Properties whose kind cannot be read from a value (or whose empty forms differ from the default rules).
 KNOWN_KINDS = dict((name.lower(), "size") for name in (
@@ -39,7 +43,10 @@ KNOWN_KINDS.update((name.lower(), "name") for name in (
     "DistinguishedName", "ExternalDirectoryObjectId", "RecipientType", "RecipientTypeDetails", "Type",
     "ArchiveStatus", "PublicFoldersEnabled", "RetentionPolicy", "OwaMailboxPolicy", "RoleAssignmentPolicy",
     "SharingPolicy", "AddressBookPolicy", "ThrottlingPolicy", "ForwardingAddress", "LitigationHoldOwner",
-    "MailboxPlan"))
+    "MailboxPlan", "State", "Mode", "FromScope", "SentToScope", "SenderAddressLocation", "AutoForwardingMode",
+    "AllowedOOFType", "ActionWhenThresholdReached", "AuthenticationFailAction", "TargetedUserProtectionAction",
+    "BodyCanonicalization", "HeaderCanonicalization", "ApplyHtmlDisclaimerLocation", "AntiPhishPolicy",
+    "DomainName"))
 _GUID = re.compile(r"^\s*\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?\s*$", re.I)
 _ADDRESS = re.compile(r"^\s*(smtp:)?[^@\s]+@[^@\s]+\.[^@\s]+\s*$", re.I)
 # Tri-state settings: null means "follow the organisation default" and is not the same as false.
@@ -87,9 +94,16 @@ def parse_timespan(value, int_unit=86400):
         return UNLIMITED
     if text.isdigit():
         return int(text) * int_unit
+    iso = _ISO_DURATION.match(text)
+    if iso:
+        sign, weeks, days, hours, minutes, seconds = iso.groups()
+        total = ((int(weeks or 0) * 7 + int(days or 0)) * 24 + int(hours or 0)) * 3600 + int(minutes or 0) * 60
+        total += float(seconds or 0)
+        total = -total if sign else total
+        return int(total) if total == int(total) else total
     match = _TIMESPAN.match(text)
     if not match:
-        raise NormalizeError("%r is not a time span such as 30.00:00:00 or a number of days" % value)
+        raise NormalizeError("%r is not a time span such as 30.00:00:00, PT4H or a number of days" % value)
     sign, days, hours, minutes, seconds, fraction = match.groups()
     total = int(days or 0) * 86400 + int(hours) * 3600 + int(minutes) * 60 + int(seconds)
     total += float("0." + fraction) if fraction else 0
@@ -107,15 +121,36 @@ def format_timespan(seconds):
 
 def to_set_value(name, value, current=None):
     """The desired value as the Set- cmdlet accepts it: TimeSpan parameters reject bare numbers (only
-    LitigationHoldDuration takes integer days), so numbers become ``d.hh:mm:ss``. The kind is decided as for the
-    comparison (``current`` is the value Get- showed), so a number means the same on both sides."""
+    LitigationHoldDuration takes integer days) and ISO-8601 durations (PowerShell binds TimeSpan.Parse forms), so
+    both become ``d.hh:mm:ss``. The kind is decided as for the comparison (``current`` is the value Get- showed), so
+    a number means the same on both sides."""
     kind = kind_of(name, current, value)
+    if isinstance(value, str) and _ISO_DURATION.match(value) and kind in ("timespan", "timespan_days"):
+        return format_timespan(parse_timespan(value))
     if isinstance(value, bool) or not isinstance(value, (int, float)) or name.lower() == "litigationholdduration":
         return value
     if kind == "timespan_days":
         return format_timespan(value * 86400)
     if kind == "timespan":
         return format_timespan(value)
+    return value
+
+
+def to_input_value(name, value):
+    """A value as Get- shows it, in the form Set- takes and the comparison reads back as the same setting: exact
+    sizes (``"49.5 GB (53,150,220,288 bytes)"`` -> ``50688MB``), ISO-8601 durations as ``d.hh:mm:ss``, an
+    ``smtp:`` address without its prefix. Everything else is already a Set- form."""
+    kind = kind_of(name, value, None)
+    if isinstance(value, bool) or value is None:
+        return value
+    if kind == "size" and isinstance(value, str) and _bytes_from_display(value) is not None:
+        count = _bytes_from_display(value)
+        unit = next((u for u in ("tb", "gb", "mb", "kb") if count and count % _UNITS[u] == 0), "b")
+        return "%d%s" % (count // _UNITS[unit], unit.upper())
+    if kind in ("timespan", "timespan_days") and isinstance(value, str) and _ISO_DURATION.match(value):
+        return format_timespan(parse_timespan(value))
+    if kind == "address" and isinstance(value, str):
+        return value.strip()[5:] if value.strip().lower().startswith("smtp:") else value
     return value
 
 
@@ -140,7 +175,7 @@ def _looks_like_size(value):
 
 
 def _looks_like_timespan(value):
-    return isinstance(value, str) and bool(_TIMESPAN.match(value))
+    return isinstance(value, str) and bool(_TIMESPAN.match(value) or _ISO_DURATION.match(value))
 
 
 def kind_of(name, current, desired):

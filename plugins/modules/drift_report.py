@@ -38,6 +38,11 @@ options:
     description: Where to write the JUnit XML report.
     type: path
     required: true
+  html_path:
+    description:
+      - Where to write the report as one self-contained HTML page (tenants by rules matrix, counts, per-tenant
+        detail; no external assets). Optional.
+    type: path
 extends_documentation_fragment:
   - csp.exchange.attributes
 attributes:
@@ -77,21 +82,13 @@ summary:
   type: str
 """
 
-import io
 import json
-import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.csp.exchange.plugins.module_utils.drift import build, junit, summary
-
-
-def write(path, text):
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        os.makedirs(directory)
-    with io.open(path, "w", encoding="utf-8") as handle:      # never the locale's encoding
-        handle.write(text)
+from ansible_collections.csp.exchange.plugins.module_utils.drift import build, html_cases, junit, summary
+from ansible_collections.csp.exchange.plugins.module_utils.html_report import render
+from ansible_collections.csp.exchange.plugins.module_utils.report_files import write
 
 
 def main():
@@ -100,12 +97,16 @@ def main():
         hosts=dict(type="list", elements="str"),
         json_path=dict(type="path", required=True),
         junit_path=dict(type="path", required=True),
+        html_path=dict(type="path"),
     ))
     report = build(module.params["tenants"], module.params["hosts"])
     try:
         write(module.params["json_path"], json.dumps(report, indent=2, sort_keys=True, default=str,
                                                      ensure_ascii=False))
         write(module.params["junit_path"], junit(report))
+        if module.params["html_path"]:
+            write(module.params["html_path"], render("Exchange baseline drift", summary(report), html_cases(report),
+                                                     column_label="rule"))
     except (IOError, OSError) as exc:
         module.fail_json(msg="Could not write the drift report: %s." % exc)
     module.exit_json(changed=True, drifted=report["drifted"], errors=report["errors"], summary=summary(report),

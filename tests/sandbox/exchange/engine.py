@@ -3,7 +3,7 @@ and the admin API use (``invoke``, ``snapshot``). Callers hold the store lock ar
 import random
 import uuid
 
-from . import errors, organization, permissions, recipients, schemas  # noqa: F401 (register the cmdlets)  pylint: disable=unused-import
+from . import config_objects, errors, organization, permissions, recipients, schemas  # noqa: F401 (register the cmdlets)  pylint: disable=unused-import
 from .cmdlets import REGISTRY, Call, CmdletResult
 from .directory import Directory
 from .generate import GENERATION_EPOCH
@@ -25,6 +25,7 @@ SNAPSHOTS = {
     "accepteddomain": (schemas.ACCEPTED_DOMAIN, lambda org: org.accepted_domains),
     "inboxrule": (schemas.INBOX_RULE, lambda org: [r for m in org.mailboxes for r in m.inbox_rules]),
     "mailboxpermission": (schemas.MAILBOX_PERMISSION, lambda org: [p for m in org.mailboxes for p in m.permissions]),
+    **config_objects.SNAPSHOTS,
 }
 
 
@@ -52,6 +53,9 @@ class ExchangeTenant:
         self.accepted_domain_names = {d.name.lower() for d in tenant.domains}
         self.mailboxes = []
         self.contacts = []
+        self.defender_for_office = True       # licence: Defender for Office 365 (Plan 1) parameters allowed
+        self.dkim_cnames_missing = set()       # domains whose DKIM CNAME records are not published in DNS
+        self.config = config_objects.initial_config(self, GENERATION_EPOCH - 500 * 86400)
         self.directory = Directory()
         self.cursors = Cursors()
 

@@ -52,12 +52,15 @@ class Bool(Kind):
 
 
 class Enum(Kind):
-    def __init__(self, type_name, names):
+    def __init__(self, type_name, names, nullable=False):
         self.type_name = type_name
         self.names = tuple(names)
         self._by_lower = {n.lower(): n for n in names}
+        self.nullable = nullable
 
     def coerce(self, param, raw, current, org):
+        if raw is None and self.nullable:
+            return None
         name = self._by_lower.get(str(raw).lower()) if isinstance(raw, str) else None
         if name is None:
             raise errors.bad_enum(param, raw, self.type_name, self.names)
@@ -71,11 +74,20 @@ class Guid(Kind):
 class Int32(Kind):
     annotations = {"@data.type": "System.Int32"}
 
+    def __init__(self, nullable=False, low=None, high=None):
+        self.nullable = nullable
+        self.low, self.high = low, high
+
     def coerce(self, param, raw, current, org):
+        if raw is None and self.nullable:
+            return None
         text = str(raw).strip() if isinstance(raw, (int, str)) and not isinstance(raw, bool) else ""
         if not text.lstrip("-").isdigit():
             raise errors.cannot_convert(param, raw, "System.Int32", "Input string was not in a correct format.")
-        return int(text)
+        value = int(text)
+        if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
+            raise errors.validation(f"The value of property '{param}' must be between {self.low} and {self.high}.")
+        return value
 
 
 class DateTime(Kind):

@@ -10,12 +10,19 @@ exchange:
     - {generate: {count: 5000, seed: 7, shared_ratio: 0.1}}     # see generate.OPTIONS
   contacts:
     - {Name: Vendor, ExternalEmailAddress: vendor@fabrikam.com}
+  config:                               # configuration objects, through their own cmdlets
+    TransportConfig: {SmtpClientAuthenticationDisabled: false}     # a singleton: Set- values
+    RemoteDomain: [{Name: Default, AutoForwardEnabled: true}, {Name: partner, DomainName: partner.example}]
+    TransportRule: [{Name: Tag external, FromScope: NotInOrganization, PrependSubject: "[EXT] ", Enabled: false}]
+  defender_for_office: false            # no Defender for Office 365 licence (default true)
+  dkim_cnames_missing: [contoso.com]    # DKIM CNAMEs not published in DNS
 ```
 Property values take the forms Set-* accepts (``49.5GB``, ``unlimited``, ``30.00:00:00``, days), so a
 seed reads like the cmdlets a partner would run. Errors raise ValueError naming the entry.
 """
 from . import errors, schemas
 from .cmdlets import REGISTRY, Call
+from .config_objects import BY_NAME, NOUNS
 from .directory import identity_keys
 from .generate import GENERATION_EPOCH, generate_mailboxes
 from .model import InboxRule, Mailbox, OrganizationConfig
@@ -28,10 +35,14 @@ EXPLICIT_KEYS = {"alias", "name", "type", "archive", "inbox_rules", "permissions
 
 def populate(org, seed, rng):
     seed = seed or {}
-    unknown = set(seed) - {"organization", "mailboxes", "contacts"}
+    unknown = set(seed) - {"organization", "mailboxes", "contacts", "config", "defender_for_office",
+                           "dkim_cnames_missing"}
     if unknown:
         raise ValueError(f"exchange seed: unknown keys {sorted(unknown)}")
     call = Call(org, GENERATION_EPOCH, 0.0)
+    org.dkim_cnames_missing = {d.lower() for d in seed.get("dkim_cnames_missing") or []}
+    _configure(call, seed.get("config") or {})
+    org.defender_for_office = bool(seed.get("defender_for_office", True))
     _assign(call, org.organization, seed.get("organization") or {}, (schemas.ORGANIZATION_CONFIG,),
             OrganizationConfig, "organization")
     permissions = []
@@ -46,6 +57,30 @@ def populate(org, seed, rng):
         _run(call, "Add-MailboxPermission", {"Identity": mailbox.name, **permission}, f"mailbox {mailbox.alias}")
     for contact in seed.get("contacts") or []:
         _run(call, "New-MailContact", contact, f"contact {contact}")
+
+
+def _configure(call, config):
+    """Configuration objects: an existing one (or a singleton) gets Set-, a new one New- with what New- takes and
+    Set- for the rest."""
+    for noun_name, entries in config.items():
+        noun = BY_NAME.get(noun_name.lower())
+        if noun is None:
+            raise ValueError(f"exchange seed: config noun {noun_name} is not one of {sorted(n.name for n in NOUNS)}")
+        if noun.singleton:
+            _run(call, f"Set-{noun.name}", dict(entries), f"config {noun.name}")
+            continue
+        for entry in entries:
+            name = entry.get(noun.create_name) or entry.get("Name")
+            existing = {o.name.lower() for o in call.org.config[noun.name.lower()]}
+            where = f"config {noun.name} {name}"
+            rest = dict(entry)
+            if str(name).lower() not in existing:
+                takes = {p.lower() for p in noun.new_parameters()}
+                created = {k: v for k, v in entry.items() if k.lower() in takes}
+                rest = {k: v for k, v in entry.items() if k.lower() not in takes}
+                _run(call, f"New-{noun.name}", created, where)
+            if rest:
+                _run(call, f"Set-{noun.name}", dict(rest, Identity=name), where)
 
 
 def _run(call, cmdlet, parameters, where):

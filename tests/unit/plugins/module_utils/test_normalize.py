@@ -100,12 +100,14 @@ def test_bad_sizes_are_refused(value):
 @pytest.mark.parametrize("value,expected", [
     ("14.00:00:00", 14 * 86400), ("00:00:00", 0), ("06:00:00", 21600), ("1.02:03:04", 93784), ("30", 30 * 86400),
     (7, 7 * 86400), ("-00:00:05", -5), ("00:00:01.5", 1.5), ("Unlimited", "unlimited"),
+    ("PT4H", 4 * 3600), ("P1D", 86400), ("P7D", 7 * 86400), ("P1W", 7 * 86400), ("P1DT2H3M4S", 93784),
+    ("pt0.5s", 0.5), ("-PT5S", -5),
 ])
 def test_parse_timespan(value, expected):
     assert parse_timespan(value) == expected
 
 
-@pytest.mark.parametrize("value", ["two weeks", "1:2", True])
+@pytest.mark.parametrize("value", ["two weeks", "1:2", True, "P", "PT", "P1M", "P1Y", "PT4"])
 def test_bad_timespans_are_refused(value):
     with pytest.raises(NormalizeError):
         parse_timespan(value)
@@ -134,6 +136,7 @@ def test_odd_current_value_never_matches_a_valid_desired_value():
     ("RetainDeletedItemsFor", "30.00:00:00", "30.00:00:00"),
     ("ProhibitSendQuota", "49GB", "49GB"),
     ("LitigationHoldEnabled", True, True),
+    ("EndUserSpamNotificationFrequency", "PT4H", "0.04:00:00"),
 ])
 def test_set_values_use_the_forms_cmdlets_accept(name, value, expected):
     from ansible_collections.csp.exchange.plugins.module_utils.normalize import to_set_value
@@ -143,3 +146,15 @@ def test_set_values_use_the_forms_cmdlets_accept(name, value, expected):
 def test_an_unknown_time_span_is_sent_as_the_days_it_was_compared_as():
     from ansible_collections.csp.exchange.plugins.module_utils.normalize import to_set_value
     assert to_set_value("AgeLimitForRetention", 30, "10.00:00:00") == "30.00:00:00"
+
+
+def test_iso_durations_and_dotnet_time_spans_are_the_same_setting():
+    assert same("EndUserSpamNotificationFrequency", "PT4H", "04:00:00")
+    assert same("EndUserSpamNotificationFrequency", "P1D", 1)
+    assert same("MessageExpiration", "1.00:00:00", "P1D")
+    assert not same("EndUserSpamNotificationFrequency", "PT4H", "P1D")
+
+
+def test_rule_state_and_enums_ignore_case_but_text_does_not():
+    assert same("State", "Enabled", "enabled") and same("AutoForwardingMode", "Off", "off")
+    assert not same("PrependSubject", "[EXT]", "[ext]")

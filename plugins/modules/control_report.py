@@ -1,0 +1,96 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: control_report
+short_description: Write the SCuBA Exchange report across tenants as JSON, JUnit XML and one HTML page
+version_added: 0.1.0
+description:
+  - Turns the per-tenant results of M(csp.exchange.scuba_exchange) into a JSON document (cases and counts per control
+    ID), a JUnit XML file (one test case per tenant and control; V(fail) is a failure, V(error) an error, V(manual) a
+    skipped case naming what to check) and, with O(html_path), one self-contained HTML page (tenants by controls
+    matrix, counts, per-tenant detail).
+  - Used by C(playbooks/scuba.yml); runs on the controller.
+options:
+  tenants:
+    description:
+      - One entry per host, C({host, tenant, error, controls}). V(null) entries are reported as errors.
+    type: list
+    elements: raw
+    required: true
+  hosts:
+    description: Host names in the same order as O(tenants).
+    type: list
+    elements: str
+  json_path:
+    description: Where to write the JSON report (directories are created).
+    type: path
+    required: true
+  junit_path:
+    description: Where to write the JUnit XML report.
+    type: path
+    required: true
+  html_path:
+    description: Where to write the HTML page (optional).
+    type: path
+author:
+  - csp.exchange maintainers (@csp-exchange)
+"""
+
+EXAMPLES = r"""
+- name: Write the SCuBA reports
+  csp.exchange.control_report:
+    tenants: "{{ groups.customers | map('extract', hostvars) | map(attribute='scuba_tenant', default=none) | list }}"
+    hosts: "{{ groups.customers }}"
+    json_path: reports/scuba.json
+    junit_path: reports/scuba.xml
+    html_path: reports/scuba.html
+"""
+
+RETURN = r"""
+counts:
+  description: Number of cases per status (V(pass), V(fixed), V(fail), V(manual), V(error)).
+  returned: success
+  type: dict
+summary:
+  description: One sentence describing the outcome.
+  returned: success
+  type: str
+"""
+
+import json
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.csp.exchange.plugins.module_utils.control_report import build, html_cases, junit, summary
+from ansible_collections.csp.exchange.plugins.module_utils.html_report import render
+from ansible_collections.csp.exchange.plugins.module_utils.report_files import write
+
+
+def main():
+    module = AnsibleModule(argument_spec=dict(
+        tenants=dict(type="list", elements="raw", required=True),
+        hosts=dict(type="list", elements="str"),
+        json_path=dict(type="path", required=True),
+        junit_path=dict(type="path", required=True),
+        html_path=dict(type="path"),
+    ))
+    p = module.params
+    report = build(p["tenants"], p["hosts"])
+    try:
+        write(p["json_path"], json.dumps(report, indent=2, sort_keys=True, default=str, ensure_ascii=False))
+        write(p["junit_path"], junit(report))
+        if p["html_path"]:
+            write(p["html_path"], render("CISA SCuBA Exchange Online baseline", summary(report), html_cases(report),
+                                         column_label="control"))
+    except (IOError, OSError) as exc:
+        module.fail_json(msg="Could not write the SCuBA report: %s." % exc)
+    module.exit_json(changed=True, counts=report["counts"], summary=summary(report))
+
+
+if __name__ == "__main__":
+    main()
