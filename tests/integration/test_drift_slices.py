@@ -1,7 +1,6 @@
 """Job slicing as AWX / Automation Platform runs it: the drift check in three slices by --limit through
 ansible-runner (the engine of AAP's execution environments), in parallel, merged by drift_report into the very
 report one run over every tenant writes (JSON and JUnit)."""
-import copy
 import json
 import os
 import shutil
@@ -11,9 +10,7 @@ import ansible_runner
 import pytest
 
 from tests import harness
-from tests.integration.conftest import dump
-from tests.sandbox.launch import launch
-from tests.sandbox.seed import load_seed
+from tests.integration.conftest import dump, launch_generated
 
 EXAMPLES = os.path.join(harness.ROOT, "examples", "inventory")
 PLAYBOOKS = os.path.join(harness.ROOT, "playbooks")
@@ -22,10 +19,7 @@ SLICES = 3
 
 @pytest.fixture(scope="module")
 def nine_tenants(tmp_path_factory):
-    seed = copy.deepcopy(load_seed(None))
-    seed["tenants"] = []
-    seed["generate_customers"] = {"count": 9}
-    running = launch(str(tmp_path_factory.mktemp("nine")), seed=seed, random_seed=9)
+    running = launch_generated(str(tmp_path_factory.mktemp("nine")), 9, random_seed=9)
     yield running
     running.stop()
 
