@@ -36,7 +36,7 @@ options:
   hosts:
     description:
       - With O(tenants), host names in the same order, to name hosts that produced nothing.
-      - With O(reports), every host of the unsliced inventory in its order: the merged cases follow it, and a host
+      - With O(reports), every host of the unsliced inventory in its order; the merged cases follow it, and a host
         that no report holds is an error case.
     type: list
     elements: str
