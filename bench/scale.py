@@ -113,9 +113,10 @@ def measure(bench, running, playbook, inventory, check_rc, **kwargs):
     run.update(playbook_peak_rss_mb=round(memory.playbook_hwm_kb / 1024.0, 1),
                tree_peak_rss_mb=round(memory.tree_peak_kb / 1024.0, 1), load_before=load_before,
                load_after=round(os.getloadavg()[0], 2), rc_ok=run["rc"] == check_rc)
-    print("    %-9s rc=%s wall %.1f s, writes %s, load %.1f -> %.1f" % (
-        os.path.basename(playbook), run["rc"], run["wall_s"], run["writes"], load_before, run["load_after"]),
-        flush=True)
+    print("    %-9s rc=%s wall %.1f s, writes %s, cpu controller %.1f s modules %.1f s, rss playbook %.0f MB module %.0f "
+          "MB, load %.1f -> %.1f" % (os.path.basename(playbook), run["rc"], run["wall_s"], run["writes"],
+                                     run["controller_cpu_s"], run["module_cpu_s"], run["playbook_peak_rss_mb"],
+                                     run["peak_module_mb"], load_before, run["load_after"]), flush=True)
     return run
 
 
