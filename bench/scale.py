@@ -209,7 +209,10 @@ def main(argv=None):
     parser.add_argument("--out", default=os.path.join(BENCH, "results"))
     parser.add_argument("--timeout", type=int, default=3600)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 2 tenants x 2 mailboxes")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.mailboxes = "2", 2
     sizes = [int(s) for s in args.sizes.split(",")]
     os.makedirs(args.out, exist_ok=True)
     work = tempfile.mkdtemp(prefix="csp-scale-")
