@@ -62,7 +62,7 @@ def test_scale_bench_quick_smoke(collections, tmp_path):
     assert runs["noop"]["requests"] == 0 and runs["converge"]["identity_token"] == 2     # one token per tenant
     assert runs["converge"]["ratio"] == round(runs["converge"]["wall_s"] / runs["noop"]["wall_s"], 2)
     assert runs["recheck"]["noop_wall_s"] == runs["noop_drift"]["wall_s"]
-    assert all(10 < r["playbook_peak_rss_mb"] < 1024 and r["tree_peak_rss_mb"] >= r["playbook_peak_rss_mb"]
+    assert all(10 < r["playbook_peak_rss_mb"] < 1024 and 10 < r["tree_peak_rss_mb"] < 4096
                for r in runs.values())
     assert runs["converge"]["peak_module"] == "exo_settings" and runs["noop"]["peak_module"] == "ping"
     assert (out / "scale.md").read_text().count("| after |") == 5 and os.path.getsize(out / "scale.png") > 1000
