@@ -14,7 +14,7 @@ import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 
-from .errors import InvalidInputError
+from .errors import CspError, InvalidInputError
 from .settings import SettingsRun, lookup, parse_settings, resolve_members, write
 
 __metaclass__ = type
@@ -82,7 +82,18 @@ def read_groups(rules):
 
 
 def _read(group):
-    """Read the objects of one group once and hand each row to the rules it belongs to."""
+    """Read the objects of one group once and hand each row to the rules it belongs to; a failed read names its
+    rules (no write has been sent yet)."""
+    try:
+        _read_group(group)
+    except CspError as exc:
+        if not isinstance(exc, InvalidInputError):       # those already name their rule
+            exc.message = "rule %s: %s" % (", ".join(rule.name for rule in group), exc.message)
+            exc.args = (exc.message,)
+        raise
+
+
+def _read_group(group):
     if len(group) == 1:
         for row in group[0].run.rows():
             _consider(group[0], row)
@@ -149,6 +160,8 @@ class RulesRun:
     """Plans every rule (reads concurrent, shared where possible), then writes all their changes together."""
 
     def __init__(self, client, rules, concurrency=4):
+        if not rules:
+            raise InvalidInputError("rules must hold at least one rule.")
         self.client = client
         self.concurrency = max(1, concurrency)
         self.rules = parse_rules(client, rules, self.concurrency)

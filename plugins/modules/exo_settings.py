@@ -268,7 +268,7 @@ def many_rules(module):
 def main_logic(module):
     if module.params["max_changes"] is not None and module.params["max_changes"] < 0:
         raise InvalidInputError("max_changes must be 0 or more, got %s." % module.params["max_changes"])
-    return many_rules(module) if module.params["rules"] else one_rule(module)
+    return many_rules(module) if module.params["rules"] is not None else one_rule(module)
 
 
 def main():

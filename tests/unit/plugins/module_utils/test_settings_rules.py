@@ -2,7 +2,7 @@
 batched across rules, conflicts refused before any write."""
 import pytest
 
-from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
+from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError, NotFoundError
 from ansible_collections.csp.exchange.plugins.module_utils.settings_rules import RulesRun, local_filter, read_groups
 from tests.unit.plugins.module_utils.test_settings import FakeClient
 
@@ -72,3 +72,19 @@ def test_rule_names_are_unique_and_errors_name_the_rule():
         RulesRun(FakeClient([]), rules(("a", "Mailbox", {"X": 1}, {}), ("a", "CASMailbox", {"Y": 1}, {})))
     with pytest.raises(InvalidInputError, match="rule b: settings must hold"):
         RulesRun(FakeClient([]), rules(("b", "Mailbox", {}, {})))
+    with pytest.raises(InvalidInputError, match="at least one rule"):
+        RulesRun(FakeClient([]), [])
+
+
+def test_a_failed_read_names_its_rules_before_any_write():
+    class Unreadable(FakeClient):
+        def pages(self, cmdlet, parameters=None, select=None, result_size=None, anchor=None):
+            raise NotFoundError("Get-Mailbox failed: not found.")
+            yield     # pylint: disable=unreachable
+
+    client = Unreadable([])
+    run = RulesRun(client, rules(("users", "Mailbox", {"ProhibitSendQuota": "49GB"}, {"filter": USER}),
+                                 ("shared", "Mailbox", {"MessageCopyForSentAsEnabled": True}, {"filter": SHARED})))
+    with pytest.raises(NotFoundError, match="^rule users, shared: Get-Mailbox failed"):
+        run.plan()
+    assert client.batches == []
