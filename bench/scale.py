@@ -92,7 +92,7 @@ class TreeMemory:
         me = os.getpid()
         while not self._stop.wait(self.interval):
             table = self._processes()
-            roots = [pid for pid, (ppid, comm, _, _) in table.items() if ppid == me and "ansible" in comm]
+            roots = [pid for pid, entry in table.items() if entry[0] == me and "ansible" in entry[1]]
             tree, frontier = set(roots), list(roots)
             while frontier:
                 parent = frontier.pop()
@@ -168,8 +168,8 @@ def markdown(rows, meta):
            "%(mailboxes)s mailboxes per tenant, latency %(latency_ms)s ms per request, forks %(forks)s, %(cpus)s CPUs; "
            "%(when)s; load average before: %(load)s" % meta, "",
            "Targets: converge and re-check each within %.1f x the no-op play of the same shape and under %d s; zero "
-           "writes on the rerun; controller memory (ansible-playbook's peak RSS, and the PSS of its whole tree) < %d MB." % (RATIO_TARGET, WALL_TARGET_S,
-                                                                         CONTROLLER_RSS_TARGET_MB), "",
+           "writes on the rerun; controller memory (ansible-playbook's peak RSS, and the PSS of its whole tree) < %d "
+           "MB." % (RATIO_TARGET, WALL_TARGET_S, CONTROLLER_RSS_TARGET_MB), "",
            "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     out += ["| " + " | ".join(fmt(r.get(c)) for c in COLUMNS) + " |" for r in rows]
     out += ["", "`tree_peak_rss_mb`: the largest sum, at one moment, of the proportional set sizes (PSS) of "

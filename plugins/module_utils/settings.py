@@ -299,7 +299,7 @@ class SettingsRun:
 
     def apply(self, changes):
         """Write the differing properties; returns the changes Exchange applied (failures go to ``failed``)."""
-        return [change for _, change in write(self.client, [(self, change) for change in changes], self.concurrency)]
+        return [pair[1] for pair in write(self.client, [(self, change) for change in changes], self.concurrency)]
 
 
 def write(client, planned, concurrency):

@@ -109,9 +109,9 @@ def _read_group(group):
     parameters = {"Filter": " -or ".join("(%s)" % f for f in filters)} if filters else {}
     select = []
     for rule in group:
-        extra = [name for name, _, _ in _filter_terms(rule.run.filter)]
+        extra = [term[0] for term in _filter_terms(rule.run.filter)]
         select.extend(n for n in rule.run.select() + extra if n.lower() not in set(s.lower() for s in select))
-    for rows, _ in first.client.pages("Get-%s" % first.noun, parameters, select=select):
+    for rows, dummy_warnings in first.client.pages("Get-%s" % first.noun, parameters, select=select):
         for row in rows:
             for rule in group:
                 if rule.accepts(row):
@@ -180,6 +180,6 @@ class RulesRun:
         return len(set(_object(rule, change) for rule, change in planned))
 
     def apply(self, planned):
-        by_run = dict((id(rule.run), rule) for rule, _ in planned)
+        by_run = dict((id(pair[0].run), pair[0]) for pair in planned)
         applied = write(self.client, [(rule.run, change) for rule, change in planned], self.concurrency)
         return [(by_run[id(run)], change) for run, change in applied]

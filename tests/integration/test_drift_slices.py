@@ -82,7 +82,7 @@ def test_three_slices_merge_into_the_one_run_report(nine_tenants, collections, t
     slice_reports = []
     for directory, (thread, runner) in runs:
         thread.join(600)
-        report, _ = read(directory)
+        report = read(directory)[0]
         bad = report["drifted"] + report["errors"]
         assert (runner.status, runner.rc) == (("failed", 2) if bad else ("successful", 0)), runner.stdout.read()[-3000:]
         assert report["tenants"] == 3 and {c["host"] for c in report["cases"]} <= set(hosts)
@@ -121,7 +121,7 @@ def test_a_missing_slice_and_overlapping_slices_are_not_silent(sb, tmp_path):
     """ % {"path": path, "copy": shutil.copy(str(path), str(tmp_path / "copy.json")), "dir": tmp_path})
     missing = run.task("missing")
     assert missing["errors"] == 1 and missing["drifted"] == 0, dump(run)
-    report, _ = read(str(tmp_path / "m"))
+    report = read(str(tmp_path / "m"))[0]
     assert [c["host"] for c in report["cases"]] == ["a.example", "b.example"] and report["tenants"] == 2
     assert "no slice reported this host" in report["cases"][1]["message"]
     assert "a.example is in both" in run.task("overlap")["msg"]

@@ -95,7 +95,7 @@ def test_rules_equal_the_separate_rules_with_one_token(sb):
     assert reads.count(["Get-Mailbox"]) == 1            # both Mailbox rules share one read
     batches = [e["cmdlets"] for e in sb.log(service="exchange") if e["path"].endswith("$batch") and e["write"]]
     assert sorted(c for b in batches for c in b) == sorted("Set-%s" % r["object"] for r in result["rules"]
-                                                           for _ in r["changes"])
+                                                           for dummy in r["changes"])
     assert len(batches) == -(-len(result["changes"]) // 10)         # written ten to a request across rules
 
     sb.sandbox.log.clear()
@@ -106,7 +106,7 @@ def test_rules_equal_the_separate_rules_with_one_token(sb):
 
 
 def test_max_changes_counts_objects_over_all_rules(sb):
-    count = sum(1 for _ in sb.exchange(CONTOSO, "CASMailbox"))
+    count = len(sb.exchange(CONTOSO, "CASMailbox"))
     run = sb.play(rules_task("max_changes: %d" % (count - 1)))
     assert run.rc != 0
     assert "over all rules" in run.task("baseline")["msg"] and "max_changes" in run.task("baseline")["msg"]

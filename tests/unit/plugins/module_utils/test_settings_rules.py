@@ -53,8 +53,8 @@ def test_rules_of_a_noun_share_one_read_and_write_together():
     assert run.objects(planned) == 2          # m1 twice (two rules, different properties) counts once
     client.batches = []
     applied = run.apply(planned)
-    assert [c.identity for _, c in applied] == ["m1", "m2", "m1"]
-    assert [[c for c, _ in b] for b in client.batches] == [["Set-Mailbox"] * 3]     # one $batch for all rules
+    assert [pair[1].identity for pair in applied] == ["m1", "m2", "m1"]
+    assert [[call[0] for call in b] for b in client.batches] == [["Set-Mailbox"] * 3]     # one $batch for all rules
 
 
 def test_rules_setting_one_property_two_ways_are_refused():
