@@ -232,6 +232,7 @@ def row(name, run, bounds, overhead=None, requests_target=True, memory_target=No
     else:
         r.update(overhead_s=None, wall_target_s=None, wall_ratio=None, wall_ok=None)
     r["memory_ok"] = (run["peak_module_mb"] <= memory_target) if memory_target else None
+    r.update(floor_ok=None, module_cpu_per_process_s=None)     # the floor scenario fills them in
     r["expected_rc"] = expect_rc
     r["rc_ok"] = run["rc"] == expect_rc
     return r
