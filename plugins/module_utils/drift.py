@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Build the drift report (JSON document and JUnit XML) from the baseline's per-tenant results."""
+"""Build the drift report (JSON document and JUnit XML) from the baseline's per-tenant results, or merge the reports
+of job slices into one."""
 from __future__ import absolute_import, division, print_function
 
 import json
@@ -74,9 +75,7 @@ def build(tenants, hosts=None):
                                      "the tenant's results are not a list: %s" % _value(results)[:200]))
         else:
             cases.extend(_result_case(tenant, host, result) for result in results)
-    return dict(tenants=len(tenants), cases=cases,
-                drifted=sum(1 for c in cases if c["status"] == "drift"),
-                errors=sum(1 for c in cases if c["status"] == "error"))
+    return _totals(cases, len(tenants))
 
 
 def junit(report):
@@ -117,3 +116,39 @@ def html_cases(report):
                  status=c["status"], lines=["%s: %s is %s, baseline wants %s" % (
                      d["identity"], d["property"], _value(d["current"]), _value(d["desired"])) for d in c["drift"]]
                  + ([c["message"]] if c.get("message") else [])) for c in report["cases"]]
+
+
+def _totals(cases, tenants):
+    return dict(tenants=tenants, cases=cases, drifted=sum(1 for c in cases if c["status"] == "drift"),
+                errors=sum(1 for c in cases if c["status"] == "error"))
+
+
+def merge(reports, hosts=None):
+    """One report from the reports of job slices (``[(name, parsed JSON)]``), equal to the report of one run over
+    all hosts: cases in the order of ``hosts`` (the unsliced inventory order) where given, else in slice order. A
+    listed host that no slice reported is an error case (a slice that never ran is not a silent pass); a host in two
+    slices, or a report that is not a drift report, raises ValueError."""
+    by_host, order, origin = {}, [], {}
+    for name, report in reports:
+        if not isinstance(report, dict) or not isinstance(report.get("cases"), list):
+            raise ValueError("%s is not a drift report (no list of cases)" % name)
+        for case in report["cases"]:
+            if not isinstance(case, dict) or not case.get("host"):
+                raise ValueError("%s holds a case without a host: %s" % (name, _value(case)[:200]))
+            host = case["host"]
+            if host in origin and origin[host] != name:
+                raise ValueError("host %s is in both %s and %s: the slices overlap" % (host, origin[host], name))
+            if host not in by_host:
+                by_host[host] = []
+                order.append(host)
+                origin[host] = name
+            by_host[host].append(case)
+    listed = list(hosts or [])
+    cases = []
+    for host in listed:
+        cases.extend(by_host.get(host) or [_error_case(host, host, "no slice reported this host (its slice "
+                                                                   "did not run or did not write its report)")])
+    for host in order:
+        if host not in listed:
+            cases.extend(by_host[host])
+    return _totals(cases, len(listed) + sum(1 for h in order if h not in listed))

@@ -145,8 +145,8 @@ def resolve_members(client, desired):
     shown, unknown = {}, []
     for member, outcome in zip(wanted, outcomes):
         rows = [] if isinstance(outcome, CspError) else outcome.rows
-        if len(rows) == 1 and _lookup(rows[0], "Name"):
-            shown[member] = str(_lookup(rows[0], "Name"))
+        if len(rows) == 1 and lookup(rows[0], "Name"):
+            shown[member] = str(lookup(rows[0], "Name"))
         else:
             unknown.append("%s (%s)" % (member, outcome.message if isinstance(outcome, CspError) else
                                         "%d recipients" % len(rows)))
@@ -159,7 +159,7 @@ def resolve_members(client, desired):
             setting.show(shown)
 
 
-def _lookup(row, name):
+def lookup(row, name):
     lowered = name.lower()
     for key, value in row.items():
         if key.lower() == lowered:
@@ -184,36 +184,36 @@ def compare(row, desired, singleton):
     compared with what Exchange shows raises InvalidInputError naming the property and the object."""
     before, after, parameters = {}, {}, {}
     for setting in desired:
-        current = _lookup(row, setting.name)
+        current = lookup(row, setting.name)
         try:
             difference = setting.difference(current)
         except NormalizeError as exc:
             raise InvalidInputError("setting %s cannot be compared with what Exchange shows (%s): %s" % (
                 setting.name, json.dumps(current, default=str), exc),
-                object=str(_lookup(row, "Identity") or _lookup(row, "Name") or ""))
+                object=str(lookup(row, "Identity") or lookup(row, "Name") or ""))
         if difference is not None:
             parameters[setting.name], after[setting.name] = difference
             before[setting.name] = current
     if not parameters:
         return None
-    identity = str(_lookup(row, "Identity") or _lookup(row, "Name") or "")
+    identity = str(lookup(row, "Identity") or lookup(row, "Name") or "")
     write_identity = None if singleton else next(
-        (str(_lookup(row, k)) for k in WRITE_KEYS if _lookup(row, k)), identity)
+        (str(lookup(row, k)) for k in WRITE_KEYS if lookup(row, k)), identity)
     return Change(identity, write_identity, before, after, parameters)
 
 
 def _identity_forms(row):
     """The identity forms of a row read in bulk, lower-cased: every field -Identity accepts that the row shows,
     each proxy address without its prefix."""
-    forms = set(str(_lookup(row, field)).lower() for field in IDENTITY_FIELDS if _lookup(row, field))
-    forms.update(str(a).split(":", 1)[-1].lower() for a in _lookup(row, "EmailAddresses") or [])
+    forms = set(str(lookup(row, field)).lower() for field in IDENTITY_FIELDS if lookup(row, field))
+    forms.update(str(a).split(":", 1)[-1].lower() for a in lookup(row, "EmailAddresses") or [])
     return forms
 
 
 def object_key(row):
     """What makes two rows the same object, whatever identity form found them."""
-    return next((str(_lookup(row, k)).lower() for k in ("Guid", "ExchangeGuid", "DistinguishedName", "Identity")
-                 if _lookup(row, k)), None)
+    return next((str(lookup(row, k)).lower() for k in ("Guid", "ExchangeGuid", "DistinguishedName", "Identity")
+                 if lookup(row, k)), None)
 
 
 class SettingsRun:
@@ -228,15 +228,17 @@ class SettingsRun:
         self.concurrency = max(1, concurrency)
         self.singleton = is_singleton(noun) and not identities
         self.matched = 0
+        self.changes = []
         self.failed = []      # [{identity, stage: read|write, reason}]
+        self._seen = set()
 
-    def _select(self, bulk=False):
+    def select(self, bulk=False):
         names = ["Identity", "Name"] + ([] if self.singleton else ["Guid"])
         if bulk and self.identities:
             names = list(IDENTITY_FIELDS) + ["EmailAddresses"]   # matched against every form the row shows
         return names + [d.name for d in self.desired if d.name.lower() not in set(n.lower() for n in names)]
 
-    def _rows(self):
+    def rows(self):
         """Yield the objects to compare, streaming pages. Listed identities are resolved the way Exchange resolves
         -Identity, whatever the list's length: a long list is matched against one bulk read first, and what that
         does not recognise (a DOMAIN\\user form, an address the read does not show) is asked of Exchange itself."""
@@ -251,7 +253,7 @@ class SettingsRun:
         parameters = {"Filter": self.filter} if self.filter else {}
         wanted = dict((i.strip().lower(), i) for i in self.identities or [])
         found = set()
-        for rows, warnings in self.client.pages("Get-%s" % self.noun, parameters, select=self._select(bulk=True)):
+        for rows, warnings in self.client.pages("Get-%s" % self.noun, parameters, select=self.select(bulk=True)):
             for row in rows:
                 if wanted:
                     hits = _identity_forms(row) & set(wanted)
@@ -263,7 +265,7 @@ class SettingsRun:
 
     def _rows_by_identity(self, identities):
         calls = [("Get-%s" % self.noun, {"Identity": identity}) for identity in identities]
-        for identity, outcome in zip(identities, self.client.batch(calls, select=self._select())):
+        for identity, outcome in zip(identities, self.client.batch(calls, select=self.select())):
             if isinstance(outcome, CspError):
                 self.failed.append(dict(identity=identity, stage="read", reason=outcome.message))
             else:
@@ -271,41 +273,54 @@ class SettingsRun:
 
     def plan(self):
         resolve_members(self.client, self.desired)
-        changes = []
-        seen = set()
-        for row in self._rows():
-            key = None if self.singleton else object_key(row)
-            if key is not None:
-                if key in seen:         # two listed forms of one object: compared and written once
-                    continue
-                seen.add(key)
-            self.matched += 1
-            try:
-                change = compare(row, self.desired, self.singleton)
-            except InvalidInputError as exc:
-                raise InvalidInputError("%s '%s' in tenant %s: %s; nothing was written." % (
-                    self.noun, exc.details.get("object"), self.client.token_tenant, exc.message))
-            if change is not None:
-                changes.append(change)
-        return changes
+        for row in self.rows():
+            self.consider(row)
+        return self.changes
+
+    def objects(self):
+        """Keys of the objects compared so far (a singleton has one)."""
+        return set(self._seen) if not self.singleton else set(["(%s)" % self.noun] if self.matched else [])
+
+    def consider(self, row):
+        """Compare one object read from Exchange; a differing one joins ``changes``."""
+        key = None if self.singleton else object_key(row)
+        if key is not None:
+            if key in self._seen:         # two listed forms of one object: compared and written once
+                return
+            self._seen.add(key)
+        self.matched += 1
+        try:
+            change = compare(row, self.desired, self.singleton)
+        except InvalidInputError as exc:
+            raise InvalidInputError("%s '%s' in tenant %s: %s; nothing was written." % (
+                self.noun, exc.details.get("object"), self.client.token_tenant, exc.message))
+        if change is not None:
+            self.changes.append(change)
 
     def apply(self, changes):
         """Write the differing properties; returns the changes Exchange applied (failures go to ``failed``)."""
-        set_cmdlet = "Set-%s" % self.noun
-        calls = []
-        for change in changes:
-            parameters = dict(change.parameters)
-            if change.write_identity is not None:
-                parameters["Identity"] = change.write_identity
-            calls.append((set_cmdlet, parameters))
-        groups = [list(range(i, min(i + 10, len(calls)))) for i in range(0, len(calls), 10)]
-        with ThreadPoolExecutor(max_workers=min(self.concurrency, max(1, len(groups)))) as pool:
-            outcomes = list(pool.map(lambda group: self.client.batch([calls[i] for i in group]), groups))
-        applied = []
-        for group, group_outcomes in zip(groups, outcomes):
-            for index, outcome in zip(group, group_outcomes):
-                if isinstance(outcome, CspError):
-                    self.failed.append(dict(identity=changes[index].identity, stage="write", reason=outcome.message))
-                elif not outcome.no_change:
-                    applied.append(changes[index])
-        return applied
+        return [pair[1] for pair in write(self.client, [(self, change) for change in changes], self.concurrency)]
+
+
+def write(client, planned, concurrency):
+    """Write ``[(run, change)]`` (of one or several runs, any nouns) ten Set- calls to a ``$batch`` request, a few
+    requests in flight; returns the (run, change) pairs Exchange applied, and each failure goes to its run's
+    ``failed``."""
+    calls = []
+    for run, change in planned:
+        parameters = dict(change.parameters)
+        if change.write_identity is not None:
+            parameters["Identity"] = change.write_identity
+        calls.append(("Set-%s" % run.noun, parameters))
+    groups = [list(range(i, min(i + 10, len(calls)))) for i in range(0, len(calls), 10)]
+    with ThreadPoolExecutor(max_workers=min(max(1, concurrency), max(1, len(groups)))) as pool:
+        outcomes = list(pool.map(lambda group: client.batch([calls[i] for i in group]), groups))
+    applied = []
+    for group, group_outcomes in zip(groups, outcomes):
+        for index, outcome in zip(group, group_outcomes):
+            run, change = planned[index]
+            if isinstance(outcome, CspError):
+                run.failed.append(dict(identity=change.identity, stage="write", reason=outcome.message))
+            elif not outcome.no_change:
+                applied.append(planned[index])
+    return applied

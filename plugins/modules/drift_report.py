@@ -16,18 +16,28 @@ description:
     produced no result or whose entry is malformed is an error, never a silent pass.
   - The JUnit file is UTF-8 whatever the locale, and characters XML cannot carry (control characters in an
     identity or message) are shown escaped, so the file always parses.
-  - Used by C(playbooks/drift.yml); runs on the controller.
+  - With O(reports), merges the JSON reports of several runs over parts of the inventory (job slices) into one
+    report, JSON and JUnit, equal to the report of one run over all hosts.
+  - Used by C(playbooks/drift.yml) and C(playbooks/drift_merge.yml); runs on the controller.
 options:
   tenants:
     description:
       - One entry per host, C({host, tenant, error, results}), as C(playbooks/drift.yml) collects them.
         V(null) entries (hosts that produced nothing) are reported as errors.
+      - Exactly one of O(tenants) and O(reports) is required.
     type: list
     elements: raw
-    required: true
+  reports:
+    description:
+      - Paths of JSON drift reports written by runs over parts of the inventory (job slices), to merge.
+      - A host found in two reports fails the task (the slices overlap); a file that is not a drift report too.
+    type: list
+    elements: path
   hosts:
     description:
-      - Host names in the same order as O(tenants), to name hosts that produced nothing.
+      - With O(tenants), host names in the same order, to name hosts that produced nothing.
+      - With O(reports), every host of the unsliced inventory in its order; the merged cases follow it, and a host
+        that no report holds is an error case.
     type: list
     elements: str
   json_path:
@@ -65,6 +75,14 @@ EXAMPLES = r"""
     json_path: reports/drift.json
     junit_path: reports/drift.xml
   check_mode: false
+
+- name: Merge the reports of three job slices into one
+  csp.exchange.drift_report:
+    reports: [slices/1/drift.json, slices/2/drift.json, slices/3/drift.json]
+    hosts: "{{ groups.customers }}"
+    json_path: reports/drift.json
+    junit_path: reports/drift.xml
+  check_mode: false
 """
 
 RETURN = r"""
@@ -82,24 +100,43 @@ summary:
   type: str
 """
 
+import io
 import json
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.csp.exchange.plugins.module_utils.drift import build, html_cases, junit, summary
+from ansible_collections.csp.exchange.plugins.module_utils.drift import build, html_cases, junit, merge, summary
 from ansible_collections.csp.exchange.plugins.module_utils.html_report import render
 from ansible_collections.csp.exchange.plugins.module_utils.report_files import write
 
 
+def read_reports(module):
+    reports = []
+    for path in module.params["reports"]:
+        try:
+            with io.open(path, encoding="utf-8") as handle:
+                reports.append((path, json.load(handle)))
+        except (IOError, OSError, ValueError) as exc:
+            module.fail_json(msg="Could not read the drift report %s: %s." % (path, exc))
+    try:
+        return merge(reports, module.params["hosts"])
+    except ValueError as exc:
+        module.fail_json(msg="Could not merge the drift reports: %s." % exc)
+
+
 def main():
     module = AnsibleModule(argument_spec=dict(
-        tenants=dict(type="list", elements="raw", required=True),
+        tenants=dict(type="list", elements="raw"),
+        reports=dict(type="list", elements="path"),
         hosts=dict(type="list", elements="str"),
         json_path=dict(type="path", required=True),
         junit_path=dict(type="path", required=True),
         html_path=dict(type="path"),
-    ))
-    report = build(module.params["tenants"], module.params["hosts"])
+    ), mutually_exclusive=[["tenants", "reports"]], required_one_of=[["tenants", "reports"]])
+    if module.params["reports"] is not None:
+        report = read_reports(module)
+    else:
+        report = build(module.params["tenants"], module.params["hosts"])
     try:
         write(module.params["json_path"], json.dumps(report, indent=2, sort_keys=True, default=str,
                                                      ensure_ascii=False))

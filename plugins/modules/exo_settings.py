@@ -23,13 +23,18 @@ description:
   - Listed identities are resolved as Exchange resolves C(-Identity), and two forms of one object (an alias and
     an address) read and write it once.
   - A failed object is reported in RV(failed_identities) while the others are applied; the task then fails.
+  - With O(rules), a whole baseline for the tenant runs in one task, with one token. The rules' reads run
+    concurrently; rules of one noun share one read when each reads every object or filters with C(-eq)/C(-ne)
+    comparisons of C(RecipientTypeDetails) or C(RecipientType) (the service gets the filters joined by C(-or),
+    each row goes to the rules it meets). The writes of all rules go through the same C($batch) requests. Two
+    rules setting one property of one object to different values fail the task before any write.
 options:
   object:
     description:
       - The noun of the Get-/Set- pair, for example C(Mailbox), C(CASMailbox), C(OrganizationConfig),
         C(MailboxAuditBypassAssociation).
+      - Required unless O(rules) is given.
     type: str
-    required: true
   identity:
     description:
       - One identity or a list of identities to manage. Omitted for singletons such as C(OrganizationConfig).
@@ -47,11 +52,39 @@ options:
       - >-
         A list-valued property takes a list (the full set), or C({add: [...]}) / C({remove: [...]}) to manage
         only some members.
+      - Required with O(object).
     type: dict
-    required: true
+  rules:
+    description:
+      - Several rules for the tenant, planned together and written together; mutually exclusive with O(object),
+        O(identity), O(filter) and O(settings).
+      - Results come back per rule in RV(rules), in the given order.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: The rule's name, unique in the list; it keys RV(rules) and marks each item of RV(changes).
+        type: str
+        required: true
+      object:
+        description: The noun, as O(object).
+        type: str
+        required: true
+      identity:
+        description: Identities, as O(identity).
+        type: list
+        elements: str
+      filter:
+        description: An OPATH filter, as O(filter).
+        type: str
+      settings:
+        description: Desired values, as O(settings).
+        type: dict
+        required: true
   max_changes:
     description:
       - Fail before writing anything when more objects than this would change (a guard against a wrong filter).
+      - With O(rules), the distinct objects changed over all rules are counted.
     type: int
   concurrency:
     description:
@@ -103,6 +136,26 @@ EXAMPLES = r"""
     settings:
       IMAPEnabled: false
       POPEnabled: false
+
+- name: A whole baseline in one task
+  csp.exchange.exo_settings:
+    tenant: "{{ tenant_id }}"
+    rules:
+      - name: organization
+        object: OrganizationConfig
+        settings:
+          AuditDisabled: false
+      - name: user_mailboxes
+        object: Mailbox
+        filter: "RecipientTypeDetails -eq 'UserMailbox'"
+        settings:
+          SingleItemRecoveryEnabled: true
+      - name: shared_mailboxes
+        object: Mailbox
+        filter: "RecipientTypeDetails -eq 'SharedMailbox'"
+        settings:
+          MessageCopyForSentAsEnabled: true
+    max_changes: 500
 """
 
 RETURN = r"""
@@ -111,63 +164,130 @@ matched:
   returned: success
   type: int
 changes:
-  description: The objects that differed, with only the differing properties before and after.
+  description:
+    - The objects that differed, with only the differing properties before and after.
+    - With O(rules), over all rules, each item also carrying C(rule), the rule's name.
   returned: success
   type: list
   elements: dict
   sample: [{identity: jdoe, before: {ProhibitSendQuota: "99 GB (106,300,440,576 bytes)"}, after: {ProhibitSendQuota: 49GB}}]
 failed_identities:
-  description: Objects that could not be read or written, as C({identity, stage, reason}) with stage C(read) or C(write).
+  description:
+    - Objects that could not be read or written, as C({identity, stage, reason}) with stage C(read) or C(write).
+    - With O(rules), each item also carries C(rule).
   returned: always
   type: list
   elements: dict
+rules:
+  description:
+    - With O(rules), one entry per rule in the given order, C({name, object, matched, changes, failed_identities})
+      with C(changes) and C(failed_identities) as above for that rule alone.
+  returned: when O(rules) is given
+  type: list
+  elements: dict
+  sample: [{name: user_mailboxes, object: Mailbox, matched: 20, changes: [], failed_identities: []}]
 """
 
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
 from ansible_collections.csp.exchange.plugins.module_utils.settings import SettingsRun, parse_settings
+from ansible_collections.csp.exchange.plugins.module_utils.settings_rules import RulesRun
 
+SINGLE_RULE_OPTIONS = ("object", "identity", "filter", "settings")
 NOUN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
 
-def main_logic(module):
-    p = module.params
-    noun = p["object"]
+def check_noun(noun):
     if not noun or not set(noun) <= NOUN_CHARS or not noun[0].isalpha():
         raise InvalidInputError("object %r must be the noun of a Get-/Set- cmdlet pair, such as Mailbox." % noun)
-    if p["max_changes"] is not None and p["max_changes"] < 0:
-        raise InvalidInputError("max_changes must be 0 or more, got %s." % p["max_changes"])
+
+
+def diff(items):
+    return dict(before=dict((key, c.before) for key, c in items), after=dict((key, c.after) for key, c in items))
+
+
+def too_many(count, what, module):
+    return InvalidInputError("%d %s would change in tenant %s, more than max_changes (%d), so nothing was written; "
+                             "check the filter and settings, or raise max_changes."
+                             % (count, what, module.tenant, module.params["max_changes"]))
+
+
+def fail_if_any(module, failed, total, what, result):
+    if failed:
+        module.fail("%d of %d %s in tenant %s could not be read or changed (the others were %s); first: %s"
+                    % (len(failed), total, what, module.tenant, "checked" if module.check_mode else "applied",
+                       failed[0]["reason"]), **result)
+
+
+def one_rule(module):
+    p = module.params
+    noun = p["object"]
+    check_noun(noun)
     desired = parse_settings(p["settings"])
     run = SettingsRun(module.exchange(), noun, desired, identities=p["identity"], opath_filter=p["filter"],
                       concurrency=p["concurrency"])
     changes = run.plan()
     if p["max_changes"] is not None and len(changes) > p["max_changes"]:
-        raise InvalidInputError("%d %s objects would change in tenant %s, more than max_changes (%d), so nothing "
-                                "was written; check the filter and settings, or raise max_changes."
-                                % (len(changes), noun, module.tenant, p["max_changes"]))
+        raise too_many(len(changes), "%s objects" % noun, module)
     applied = changes if module.check_mode else run.apply(changes)
     result = dict(changed=bool(applied), matched=run.matched, changes=[c.as_dict() for c in applied],
                   failed_identities=run.failed)
     if module._diff:
-        result["diff"] = dict(before=dict((c.identity, c.before) for c in applied),
-                              after=dict((c.identity, c.after) for c in applied))
-    if run.failed:
-        unread = sum(1 for f in run.failed if f["stage"] == "read")
-        module.fail("%d of %d %s objects in tenant %s could not be read or changed (the others were %s); first: %s"
-                    % (len(run.failed), run.matched + unread, noun, module.tenant,
-                       "checked" if module.check_mode else "applied", run.failed[0]["reason"]), **result)
+        result["diff"] = diff([(c.identity, c) for c in applied])
+    unread = sum(1 for f in run.failed if f["stage"] == "read")
+    fail_if_any(module, run.failed, run.matched + unread, "%s objects" % noun, result)
     return result
+
+
+def many_rules(module):
+    p = module.params
+    for rule in p["rules"]:
+        check_noun(rule["object"])
+    run = RulesRun(module.exchange(), p["rules"], concurrency=p["concurrency"])
+    planned = run.plan()
+    count = run.objects(planned)
+    if p["max_changes"] is not None and count > p["max_changes"]:
+        raise too_many(count, "objects (over all rules)", module)
+    applied = planned if module.check_mode else run.apply(planned)
+    per_rule = []
+    for rule in run.rules:
+        per_rule.append(dict(name=rule.name, object=rule.run.noun, matched=rule.run.matched,
+                             changes=[c.as_dict() for r, c in applied if r is rule],
+                             failed_identities=rule.run.failed))
+    failed = [dict(f, rule=r["name"]) for r in per_rule for f in r["failed_identities"]]
+    result = dict(changed=bool(applied), matched=sum(r["matched"] for r in per_rule),
+                  changes=[dict(c.as_dict(), rule=r.name) for r, c in applied], failed_identities=failed,
+                  rules=per_rule)
+    if module._diff:
+        result["diff"] = diff([("%s: %s" % (r.name, c.identity), c) for r, c in applied])
+    unread = sum(1 for f in failed if f["stage"] == "read")
+    fail_if_any(module, failed, result["matched"] + unread, "objects (over %d rules)" % len(per_rule), result)
+    return result
+
+
+def main_logic(module):
+    if module.params["max_changes"] is not None and module.params["max_changes"] < 0:
+        raise InvalidInputError("max_changes must be 0 or more, got %s." % module.params["max_changes"])
+    return many_rules(module) if module.params["rules"] is not None else one_rule(module)
 
 
 def main():
     module = CspModule(argument_spec=dict(
-        object=dict(type="str", required=True),
+        object=dict(type="str"),
         identity=dict(type="list", elements="str"),
         filter=dict(type="str"),
-        settings=dict(type="dict", required=True),
+        settings=dict(type="dict"),
+        rules=dict(type="list", elements="dict", options=dict(
+            name=dict(type="str", required=True),
+            object=dict(type="str", required=True),
+            identity=dict(type="list", elements="str"),
+            filter=dict(type="str"),
+            settings=dict(type="dict", required=True),
+        ), mutually_exclusive=[["identity", "filter"]]),
         max_changes=dict(type="int"),
         concurrency=dict(type="int", default=4),
-    ), mutually_exclusive=[["identity", "filter"]])
+    ), mutually_exclusive=[["identity", "filter"]] + [["rules", single] for single in SINGLE_RULE_OPTIONS],
+        required_one_of=[["object", "rules"]], required_together=[["object", "settings"]])
     module.run(main_logic)
 
 

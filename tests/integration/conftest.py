@@ -1,5 +1,6 @@
 """Integration fixtures: the collection installed with ansible-galaxy, and one sandbox over TLS per session,
 reset before each test. Tests run real ansible-playbook processes and assert on the sandbox's state and log."""
+import copy
 import json
 import os
 import textwrap
@@ -10,6 +11,7 @@ import pytest
 
 from tests import harness
 from tests.sandbox.launch import launch
+from tests.sandbox.seed import load_seed
 
 CONTOSO = "22222222-2222-2222-2222-222222222222"
 FABRIKAM = "22222222-2222-2222-2222-222222222223"
@@ -26,6 +28,14 @@ def sandbox_server(tmp_path_factory):
     running = launch(str(tmp_path_factory.mktemp("sandbox")), random_seed=7)
     yield running
     running.stop()
+
+
+def launch_generated(directory, count, random_seed):
+    """A sandbox of ``count`` generated customers (no seeded ones); the caller stops it."""
+    seed = copy.deepcopy(load_seed(None))
+    seed["tenants"] = []
+    seed["generate_customers"] = {"count": count}
+    return launch(directory, seed=seed, random_seed=random_seed)
 
 
 class Harness:

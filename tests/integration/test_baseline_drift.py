@@ -1,5 +1,4 @@
 """Roles and playbooks over an inventory of sandbox tenants: baseline, drift report, many tenants with forks."""
-import copy
 import json
 import os
 import shutil
@@ -7,9 +6,7 @@ import shutil
 import pytest
 
 from tests import harness
-from tests.integration.conftest import CONTOSO, FABRIKAM, TAILSPIN, dump, parse_junit
-from tests.sandbox.launch import launch
-from tests.sandbox.seed import load_seed
+from tests.integration.conftest import CONTOSO, FABRIKAM, TAILSPIN, dump, launch_generated, parse_junit
 
 EXAMPLES = os.path.join(harness.ROOT, "examples", "inventory")
 PLAYBOOKS = os.path.join(harness.ROOT, "playbooks")
@@ -83,10 +80,7 @@ def test_a_tenant_that_cannot_be_checked_is_an_error_not_a_pass(sb, tmp_path):
 
 @pytest.fixture(scope="module")
 def twenty_tenants(tmp_path_factory):
-    seed = copy.deepcopy(load_seed(None))
-    seed["tenants"] = []
-    seed["generate_customers"] = {"count": 20}
-    running = launch(str(tmp_path_factory.mktemp("twenty")), seed=seed, random_seed=5)
+    running = launch_generated(str(tmp_path_factory.mktemp("twenty")), 20, random_seed=5)
     yield running
     running.stop()
 

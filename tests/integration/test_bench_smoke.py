@@ -44,3 +44,25 @@ def test_bench_quick_smoke(collections, tmp_path):
     assert data["plot"] and os.path.getsize(data["plot"]) > 1000
     markdown = (out / "results.md").read_text()
     assert all(c in markdown for c in COLUMNS) and "speed-up" in markdown
+
+
+def test_scale_bench_quick_smoke(collections, tmp_path):
+    """``python -m bench.scale --quick``: every run of one size, its figures and the targets' verdicts."""
+    out = tmp_path / "scale"
+    proc = subprocess.run([sys.executable, "-m", "bench.scale", "--quick", "--latency-ms", "0", "--out", str(out),
+                           "--collections", collections], cwd=harness.ROOT, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    data = json.loads((out / "scale.json").read_text())
+    runs = dict((r["run"], r) for r in data["rows"])
+    assert sorted(runs) == ["converge", "noop", "noop_drift", "recheck", "rerun"] and len(data["rows"]) == 5
+    assert all(r["rc_ok"] and r["tenants"] == 2 and r["wall_s"] > 0 and r["tenants_per_min"] > 0 for r in runs.values())
+    assert runs["converge"]["writes"] > 0 and runs["rerun"]["writes"] == 0 and runs["recheck"]["writes"] == 0
+    assert runs["rerun"]["zero_writes_ok"] and runs["recheck"]["zero_writes_ok"]
+    assert runs["noop"]["requests"] == 0 and runs["converge"]["identity_token"] == 2     # one token per tenant
+    assert runs["converge"]["ratio"] == round(runs["converge"]["wall_s"] / runs["noop"]["wall_s"], 2)
+    assert runs["recheck"]["noop_wall_s"] == runs["noop_drift"]["wall_s"]
+    assert all(10 < r["playbook_peak_rss_mb"] < 1024 and 10 < r["tree_peak_rss_mb"] < 4096
+               for r in runs.values())
+    assert runs["converge"]["peak_module"] == "exo_settings" and runs["noop"]["peak_module"] == "ping"
+    assert (out / "scale.md").read_text().count("| after |") == 5 and os.path.getsize(out / "scale.png") > 1000

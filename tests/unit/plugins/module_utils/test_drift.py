@@ -1,6 +1,8 @@
 import xml.etree.ElementTree as ET
 
-from ansible_collections.csp.exchange.plugins.module_utils.drift import build, junit, summary
+import pytest
+
+from ansible_collections.csp.exchange.plugins.module_utils.drift import build, junit, merge, summary
 
 TENANTS = [
     {"host": "contoso", "tenant": "c-id", "error": None, "results": [
@@ -60,3 +62,22 @@ def test_junit_always_parses_and_every_tenant_has_a_case():
     assert suite.find("testcase[@classname='t2']/error") is not None        # no results is an error, not a pass
     assert "\\x00" in suite.find("testcase[@classname='t\\x1b1']/failure").text
     assert report["errors"] == 4 and report["drifted"] == 1
+
+
+def test_slices_merge_into_the_whole_report_in_inventory_order():
+    hosts = ["contoso", "fabrikam", "tailspin"]
+    whole = build(TENANTS, hosts)
+    slices = [("s1", build([TENANTS[0], TENANTS[2]], ["contoso", "tailspin"])), ("s2", build([TENANTS[1]], ["fabrikam"]))]
+    merged = merge(slices, hosts)
+    assert merged == whole and junit(merged) == junit(whole)
+    assert [c["host"] for c in merge(slices)["cases"]] == ["contoso", "contoso", "tailspin", "fabrikam"]
+
+
+def test_a_merge_refuses_overlap_and_reports_a_missing_host():
+    part = build([TENANTS[0]], ["contoso"])
+    with pytest.raises(ValueError, match="contoso is in both s1 and s2"):
+        merge([("s1", part), ("s2", part)])
+    with pytest.raises(ValueError, match="not a drift report"):
+        merge([("s1", {"cases": "x"})])
+    merged = merge([("s1", part)], ["contoso", "fabrikam"])
+    assert merged["tenants"] == 2 and merged["errors"] == 1 and "no slice" in merged["cases"][-1]["message"]
