@@ -175,10 +175,12 @@ class Bench:
         scratch = os.path.join(self.work, "run%03d" % self._runs)
         os.makedirs(scratch)
         memlog = os.path.join(scratch, "memory.jsonl")
+        worker_memlog = os.path.join(scratch, "worker-memory.json")
         env = harness.playbook_env(self.collections, running.env)
-        env.pop("ANSIBLE_CALLBACK_PLUGINS", None)
-        env.pop("ANSIBLE_CALLBACKS_ENABLED", None)
         env.update({
+            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(BENCH, "callback_plugins"),
+            "ANSIBLE_CALLBACKS_ENABLED": "bench_memory",
+            "CSP_BENCH_WORKER_MEMLOG": worker_memlog,
             "ANSIBLE_ROLES_PATH": os.path.join(BENCH, "roles"),
             "ANSIBLE_PYTHON_INTERPRETER": self.wrapper,
             "CSP_TOKEN_CACHE": os.path.join(scratch, "tokens.json"),   # fresh: every run pays its own tokens
@@ -205,6 +207,9 @@ class Bench:
             with open(memlog) as handle:
                 modules = [json.loads(line) for line in handle if line.strip()]
         peak = max(modules, key=lambda m: m["maxrss_kb"]) if modules else {"module": "", "maxrss_kb": 0}
+        if not modules and os.path.exists(worker_memlog):      # the modules ran in the worker processes
+            with open(worker_memlog) as handle:
+                peak = {"module": "worker", "maxrss_kb": json.load(handle)["largest_child_maxrss_kb"]}
         with open(os.path.join(scratch, "stdout.txt"), "w") as handle:
             handle.write(proc.stdout + "\n--- stderr ---\n" + proc.stderr)
         module_cpu = sum(m.get("cpu_s", 0) for m in modules)

@@ -29,3 +29,20 @@ attributes:
     membership:
       - csp.exchange.auth
 """
+
+    # Use as csp.exchange.attributes.in_process for modules with an action plugin of plugin_utils/in_process.py.
+    IN_PROCESS = r"""
+attributes:
+  action:
+    description:
+      - >-
+        Has an action plugin. With C(connection: local) (every host of the C(csp.exchange.partner_customers)
+        inventory) the module runs inside the worker process Ansible forked for the task, not in a new Python
+        process, which saves most of each task's CPU when a play covers hundreds of tenants.
+      - >-
+        The module then runs with the controller's Python and its libraries (C(ansible_python_interpreter) is not
+        used). It runs as a module process with another connection, C(become), C(async), a task C(environment),
+        when the controller's Python lacks requests, msal or cryptography, or when the variable
+        C(csp_exchange_in_process) (or the environment variable C(CSP_IN_PROCESS)) is false.
+    support: full
+"""

@@ -8,6 +8,7 @@ becomes ``fail_json`` with a redacted message, never a traceback.
 """
 from __future__ import absolute_import, division, print_function
 
+import contextlib
 import copy
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback
@@ -47,6 +48,21 @@ AUTH_ARGSPEC = dict(
 )
 
 
+# What CspModule builds its module with: AnsibleModule in a module process; the collection's action plugins put
+# plugin_utils/in_process.py's stand-in here while a module runs inside the controller's worker process.
+_MODULE_CLASS = [AnsibleModule]
+
+
+@contextlib.contextmanager
+def in_process(build):
+    """Build modules with ``build(argument_spec=..., **kwargs)`` instead of AnsibleModule, for the ``with`` block."""
+    _MODULE_CLASS.append(build)
+    try:
+        yield
+    finally:
+        _MODULE_CLASS.pop()
+
+
 class CspModule:
     """Wraps AnsibleModule (unknown attributes are delegated to it)."""
 
@@ -54,7 +70,7 @@ class CspModule:
         spec = copy.deepcopy(AUTH_ARGSPEC)
         spec.update(argument_spec or {})
         kwargs.setdefault("supports_check_mode", True)
-        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.module = _MODULE_CLASS[-1](argument_spec=spec, **kwargs)
         p = self.module.params
         self.redactor = Redactor([p["client_secret"], p["refresh_token"], p["access_token"],
                                   p["client_certificate_passphrase"]])

@@ -35,6 +35,7 @@ options:
 extends_documentation_fragment:
   - csp.exchange.auth
   - csp.exchange.attributes
+  - csp.exchange.attributes.in_process
   - csp.exchange.attributes.actiongroup_auth
 attributes:
   check_mode:

@@ -1,0 +1,11 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+
+from ansible_collections.csp.exchange.plugins.plugin_utils.in_process import InProcessAction
+
+__metaclass__ = type
+
+
+class ActionModule(InProcessAction):
+    """Runs csp.exchange.tenant_access_info in the worker process when the task targets the controller (plugin_utils/in_process.py)."""

@@ -1,0 +1,190 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run a csp.exchange module inside the worker process Ansible already forked for the task.
+
+Every module here talks HTTPS to Microsoft from the controller (``connection: local``). Started the usual way,
+each task costs a new Python process that unpacks AnsiballZ, imports ``ansible.module_utils.basic``, requests
+and msal and compiles our module_utils from a zip: measured at about twice the CPU of ``ansible.builtin.ping``,
+which at a thousand tenants is most of the run. The worker is a fresh fork for this one task and host, so the
+module's ``main()`` can run in it with the same isolation, and its imports come from compiled files on disk
+(the approach ansible.netcommon takes for network modules, "direct execution").
+
+The module code is the same either way: ``CspModule`` takes an ``InProcessModule`` instead of ``AnsibleModule``
+(``module_utils.module.in_process``). Argument validation is ansible-core's own ``ArgumentSpecValidator`` (what
+AnsibleModule runs), and values of ``no_log`` options are masked in the result the way AnsibleModule masks
+them. Anything the worker cannot do exactly as a module process would falls back to the module process.
+"""
+from __future__ import absolute_import, division, print_function
+
+import copy
+import importlib
+import importlib.util
+import os
+
+from ansible import constants as C
+from ansible.errors import AnsibleError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.errors import UnsupportedError
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+
+__metaclass__ = type
+
+display = Display()
+
+# The variable (or environment variable) that turns direct execution off, for a partner who wants every task in
+# its own process with ansible_python_interpreter (for example a separate virtualenv for msal and requests).
+SWITCH_VAR = "csp_exchange_in_process"
+SWITCH_ENV = "CSP_IN_PROCESS"
+REQUIRED_LIBRARIES = ("requests", "msal", "cryptography")
+LOCAL_CONNECTIONS = ("local", "ansible.builtin.local", "ansible.legacy.local")
+
+
+class ModuleExit(SystemExit):
+    """Raised by exit_json/fail_json: leaves ``main()`` the way ``sys.exit`` leaves a module process (it passes
+    through ``except Exception``), carrying the result."""
+
+    def __init__(self, result):
+        super(ModuleExit, self).__init__(0)
+        self.result = result
+
+
+class InProcessModule:
+    """What the collection's modules use of AnsibleModule, for a run inside the worker.
+
+    ``InProcessModule.factory(name, (args, check_mode, diff, inject_invocation))`` gives the callable ``CspModule``
+    builds its module with, in place of ``AnsibleModule(argument_spec=..., **kwargs)``."""
+
+    def __init__(self, name, run, argument_spec, supports_check_mode=False, mutually_exclusive=None,
+                 required_together=None, required_one_of=None, required_if=None, required_by=None, no_log=False,
+                 no_log_values=None):
+        self._name = name
+        self.no_log = no_log        # AnsibleModule: no syslog line for the invocation; a worker writes none anyway
+        args, check_mode, diff, self._inject_invocation = run
+        self.argument_spec = argument_spec
+        self.check_mode = check_mode
+        self._diff = diff
+        self._warnings = []
+        self._deprecations = []
+        self.no_log_values = set() if no_log_values is None else no_log_values
+        validator = ArgumentSpecValidator(argument_spec, mutually_exclusive, required_together, required_one_of,
+                                          required_if, required_by)
+        result = validator.validate(copy.deepcopy(args))
+        self.params = result.validated_parameters
+        self.no_log_values.update(result._no_log_values)
+        for warning in result._warnings:
+            self.warn("Both option {option} and its alias {alias} are set.".format(**warning))
+        self._deprecations.extend(result._deprecations)
+        if result.errors.errors:
+            msg = result.errors.msg
+            if isinstance(result.errors.errors[0], UnsupportedError):
+                msg = "Unsupported parameters for (%s) module: %s" % (name, msg)
+            self.fail_json(msg=msg)
+        if check_mode and not supports_check_mode:
+            self.exit_json(skipped=True, msg="module (%s) does not support check mode" % name)
+
+    @classmethod
+    def factory(cls, name, run):
+        def build(argument_spec, **kwargs):
+            # The module's own set, shared: an error raised anywhere in the run is masked with it.
+            return cls(name, run, argument_spec, no_log_values=build.no_log_values, **kwargs)
+        build.no_log_values = set()
+        return build
+
+    def warn(self, warning):
+        self._warnings.append(warning)
+
+    def exit_json(self, **result):
+        raise ModuleExit(self._formatted(result))
+
+    def fail_json(self, msg, **result):
+        result.update(failed=True, msg=str(msg))
+        raise ModuleExit(self._formatted(result))
+
+    def _formatted(self, result):
+        """As AnsibleModule returns a result: warnings and deprecations attached, no_log values masked (booleans and
+        None kept, which masking would otherwise turn into strings)."""
+        if self._warnings:
+            result["warnings"] = list(self._warnings)
+        if self._deprecations:
+            result["deprecations"] = list(self._deprecations)
+        if self._inject_invocation:
+            result.setdefault("invocation", dict(module_args=self.params))
+        preserved = dict((k, v) for k, v in result.items() if v is None or isinstance(v, bool))
+        result = remove_values(result, self.no_log_values)
+        result.update(preserved)
+        return result
+
+
+class InProcessAction(ActionBase):
+    """The action plugin of a csp.exchange module: runs the module's ``main()`` in this worker when the task
+    targets the controller itself, else (another host, become, async, a task ``environment``, direct execution
+    switched off, a library missing from the controller's Python) sends the module as usual."""
+
+    _supports_check_mode = True
+    _supports_async = True
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(InProcessAction, self).run(tmp, task_vars)
+        del tmp
+        task_vars = task_vars or {}
+        reason = self._not_in_process_because(task_vars)
+        if reason:
+            display.vvvv("%s runs as a module process: %s" % (self._task.action, reason))
+            result.update(self._execute_module(task_vars=task_vars, wrap_async=self._task.async_val))
+            if not self._task.async_val:
+                self._remove_tmp_path(self._connection._shell.tmpdir)
+            return result
+        display.vvvv("%s runs in the worker process" % self._task.action)
+        result.update(self._run_in_process(task_vars))
+        return result
+
+    def _not_in_process_because(self, task_vars):
+        switch = task_vars.get(SWITCH_VAR, os.environ.get(SWITCH_ENV, True))
+        if not boolean(self._templar.template(switch), strict=False):
+            return "%s is false" % SWITCH_VAR
+        if self._connection.transport not in LOCAL_CONNECTIONS:
+            return "the connection is %s, not local" % self._connection.transport
+        if self._task.async_val:
+            return "async"
+        if self._play_context.become:
+            return "become"
+        environment = {}
+        self._compute_environment_string(environment)
+        if environment:
+            return "the task sets environment"
+        missing = [name for name in REQUIRED_LIBRARIES if importlib.util.find_spec(name) is None]
+        if missing:
+            return "the controller's Python lacks %s" % ", ".join(missing)
+        return None
+
+    def _run_in_process(self, task_vars):
+        # Imported on this path only: the module base brings ansible.module_utils.basic with it.
+        from ansible_collections.csp.exchange.plugins.module_utils import module as module_base
+
+        context = self._shared_loader_obj.module_loader.find_plugin_with_context(
+            self._task.action, collection_list=self._task.collections)
+        name = context.resolved_fqcn
+        build = InProcessModule.factory(name, (self._task.args, bool(self._task.check_mode), bool(self._task.diff),
+                                               _inject_invocation(task_vars)))
+        try:
+            code = importlib.import_module(context.plugin_resolved_name)
+            with module_base.in_process(build):
+                code.main()
+        except ModuleExit as done:
+            return done.result
+        except Exception as exc:  # noqa: B902 - what a module process would report as MODULE FAILURE, masked
+            msg = "Module %s failed in the worker process: %s: %s" % (name, type(exc).__name__, exc)
+            return dict(failed=True, msg=remove_values(msg, build.no_log_values))
+        return dict(failed=True, msg="Module %s returned without a result." % name)
+
+
+def _inject_invocation(task_vars):
+    """Whether a module result carries ``invocation`` (its arguments, masked): ansible-core 2.21 made it the setting
+    INJECT_INVOCATION, off by default; before, AnsibleModule always added it."""
+    try:
+        return bool(C.config.get_config_value("INJECT_INVOCATION", variables=task_vars))
+    except AnsibleError:
+        return True
