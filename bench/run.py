@@ -20,6 +20,7 @@ import tempfile
 import time
 
 from tests import harness
+from tests.sandbox import requestlog
 from tests.sandbox.launch import launch
 from tests.sandbox.seed import load_seed
 
@@ -51,6 +52,10 @@ COLUMNS = ["scenario", "rc", "wall_s", "wall_runs_s", "requests", "identity_toke
            "modules", "module_cpu_s", "controller_cpu_s", "sandbox_cpu_s", "peak_module_mb", "peak_module", "memory_ok",
            "module_cpu_per_process_s", "floor_ok"]
 
+
+# The sandbox keeps its last 20,000 requests for tests; a 1,000-tenant converge sends about 50,000 (batch items
+# included), and every one must be counted.
+requestlog.MAX_ENTRIES = max(requestlog.MAX_ENTRIES, 1000000)
 
 # -- sandbox state ----------------------------------------------------------------------------------------
 def seed_for(tenants, mailboxes):

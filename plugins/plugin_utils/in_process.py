@@ -6,8 +6,9 @@ Every module here talks HTTPS to Microsoft from the controller (``connection: lo
 each task costs a new Python process that unpacks AnsiballZ, imports ``ansible.module_utils.basic``, requests
 and msal and compiles our module_utils from a zip: measured at about twice the CPU of ``ansible.builtin.ping``,
 which at a thousand tenants is most of the run. The worker is a fresh fork for this one task and host, so the
-module's ``main()`` can run in it with the same isolation, and its imports come from compiled files on disk
-(the approach ansible.netcommon takes for network modules, "direct execution").
+module's ``main()`` can run in it with the same isolation (the approach ansible.netcommon takes for network
+modules, "direct execution"), and what it imports is already in memory: ``preload`` imports it when
+ansible-playbook loads the action plugin, before the fork.
 
 The module code is the same either way: ``CspModule`` takes an ``InProcessModule`` instead of ``AnsibleModule``
 (``module_utils.module.in_process``). Argument validation is ansible-core's own ``ArgumentSpecValidator`` (what
@@ -40,6 +41,19 @@ SWITCH_VAR = "csp_exchange_in_process"
 SWITCH_ENV = "CSP_IN_PROCESS"
 REQUIRED_LIBRARIES = ("requests", "msal", "cryptography")
 LOCAL_CONNECTIONS = ("local", "ansible.builtin.local", "ansible.legacy.local")
+
+
+def preload(module_name):
+    """Import a module and what it runs with (requests, msal, module_utils) when its action plugin is imported.
+
+    ansible-playbook's linear strategy imports each task's action plugin in its main process before forking the
+    workers for the task, so whatever is imported here is already in memory in every worker (shared pages after
+    the fork) instead of imported again for every task and host."""
+    for name in ("msal", "ansible_collections.csp.exchange.plugins.modules." + module_name):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass        # the task then runs as a module process (InProcessAction._not_in_process_because)
 
 
 class ModuleExit(SystemExit):
@@ -144,7 +158,7 @@ class InProcessAction(ActionBase):
     def _not_in_process_because(self, task_vars):
         switch = task_vars.get(SWITCH_VAR, os.environ.get(SWITCH_ENV, True))
         if not boolean(self._templar.template(switch), strict=False):
-            return "%s is false" % SWITCH_VAR
+            return "%s (or %s) is false" % (SWITCH_VAR, SWITCH_ENV)
         if self._connection.transport not in LOCAL_CONNECTIONS:
             return "the connection is %s, not local" % self._connection.transport
         if self._task.async_val:

@@ -89,3 +89,13 @@ def test_module_exit_passes_through_except_exception():
             pytest.fail("ModuleExit was caught as an Exception")
     except ModuleExit as done:
         assert done.result == {"changed": False}
+
+
+def test_preload_imports_the_module_and_ignores_what_is_missing(monkeypatch):
+    import sys
+    from ansible_collections.csp.exchange.plugins.plugin_utils.in_process import preload
+    name = "ansible_collections.csp.exchange.plugins.modules.tenant_initial_domain"
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    preload("tenant_initial_domain")
+    assert name in sys.modules and "msal" in sys.modules
+    preload("no_such_module")       # the task will run as a module process and fail there, as without preload
