@@ -57,6 +57,7 @@ COLUMNS = ["scenario", "rc", "wall_s", "wall_runs_s", "requests", "identity_toke
 # included), and every one must be counted.
 requestlog.MAX_ENTRIES = max(requestlog.MAX_ENTRIES, 1000000)
 
+
 # -- sandbox state ----------------------------------------------------------------------------------------
 def seed_for(tenants, mailboxes):
     seed = copy.deepcopy(load_seed(None))

@@ -173,8 +173,8 @@ def markdown(rows, meta, meta_by_label=None):
            "%(mailboxes)s mailboxes per tenant, latency %(latency_ms)s ms per request, forks %(forks)s, %(cpus)s CPUs; "
            "%(when)s; load average before: %(load)s" % meta, "",
            "Targets: converge and re-check each within %.1f x the no-op play of the same shape and under %d s; zero "
-           "writes on the rerun; the controller (ansible-playbook's peak RSS) < %d MB." % (RATIO_TARGET, WALL_TARGET_S,
-                                                                                       CONTROLLER_RSS_TARGET_MB), "",
+           "writes on the rerun; the controller (ansible-playbook's peak RSS) < %d MB."
+           % (RATIO_TARGET, WALL_TARGET_S, CONTROLLER_RSS_TARGET_MB), "",
            "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     out += ["| " + " | ".join(fmt(r.get(c)) for c in COLUMNS) + " |" for r in rows]
     out += [""] + ["- `%s`: measured %s, forks %s, load average before %s" % (label, m["when"], m["forks"], m["load"])
