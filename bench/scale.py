@@ -36,8 +36,7 @@ WALL_TARGET_S = 600
 CONTROLLER_RSS_TARGET_MB = 1024
 COLUMNS = ["label", "tenants", "run", "rc", "wall_s", "noop_wall_s", "ratio", "ratio_ok", "under_10_min",
            "tenants_per_min", "writes", "zero_writes_ok", "requests", "identity_token", "controller_cpu_s",
-           "module_cpu_s", "playbook_peak_rss_mb", "process_peak_rss_mb", "tree_peak_rss_mb", "rss_ok", "peak_module_mb",
-           "peak_module",
+           "module_cpu_s", "playbook_peak_rss_mb", "tree_peak_rss_mb", "rss_ok", "peak_module_mb", "peak_module",
            "load_before", "load_after"]
 
 
@@ -50,7 +49,6 @@ class TreeMemory:
     def __init__(self, interval=0.25):
         self.interval = interval
         self.playbook_hwm_kb = 0
-        self.process_hwm_kb = 0     # the largest one worker or module process reached
         self.tree_peak_kb = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -103,8 +101,6 @@ class TreeMemory:
                 frontier.extend(children)
             for pid in roots:
                 self.playbook_hwm_kb = max(self.playbook_hwm_kb, table[pid][3])
-            for pid in tree.difference(roots):
-                self.process_hwm_kb = max(self.process_hwm_kb, table[pid][3])
             self.tree_peak_kb = max(self.tree_peak_kb, sum(self._pss_kb(pid, table[pid][2]) for pid in tree))
 
 
@@ -124,13 +120,12 @@ def measure(bench, running, playbook, inventory, check_rc, **kwargs):
     with TreeMemory() as memory:
         run = bench.play(running, playbook, inventory, **kwargs)
     run.update(playbook_peak_rss_mb=round(memory.playbook_hwm_kb / 1024.0, 1),
-               process_peak_rss_mb=round(memory.process_hwm_kb / 1024.0, 1),
                tree_peak_rss_mb=round(memory.tree_peak_kb / 1024.0, 1), load_before=load_before,
                load_after=round(os.getloadavg()[0], 2), rc_ok=run["rc"] == check_rc)
-    print("    %-9s rc=%s wall %.1f s, writes %s, cpu controller %.1f s modules %.1f s, rss playbook %.0f MB process %.0f "
+    print("    %-9s rc=%s wall %.1f s, writes %s, cpu controller %.1f s modules %.1f s, rss playbook %.0f MB module %.0f "
           "MB, load %.1f -> %.1f" % (os.path.basename(playbook), run["rc"], run["wall_s"], run["writes"],
                                      run["controller_cpu_s"], run["module_cpu_s"], run["playbook_peak_rss_mb"],
-                                     run["process_peak_rss_mb"], load_before, run["load_after"]), flush=True)
+                                     run["peak_module_mb"], load_before, run["load_after"]), flush=True)
     return run
 
 
@@ -182,9 +177,9 @@ def markdown(rows, meta, meta_by_label=None):
     out += ["", "`tree_peak_rss_mb`: the largest sum, at one moment, of the proportional set sizes (PSS) of "
                 "ansible-playbook, its forked workers and the module processes: the machine's memory for the run, "
                 "which grows with --forks (each worker copies the pages Python touches). "
-                "`process_peak_rss_mb`: the largest peak RSS of one of those workers or module processes (sampled "
-                "every 0.25 s). `peak_module_mb` and `module_cpu_s` count module processes only: none when the "
-                "modules run in the worker process (plugins/plugin_utils/in_process.py).",
+                "`peak_module_mb`: one module process's peak (`bench/memwrap.py`), or, when the modules run in the "
+                "worker process (plugins/plugin_utils/in_process.py; `peak_module` = worker), the largest worker's "
+                "(`bench/callback_plugins/bench_memory.py`); `module_cpu_s` counts module processes only.",
             "Plot: `bench/results/scale.png`"]
     return "\n".join(out) + "\n"
 
