@@ -70,7 +70,7 @@ def _matches_filter(row, opath):
 def unconverged(sandbox, rules):
     """[(tenant, noun, identity, property, current, desired)] still differing from the baseline."""
     _collection_import_path()
-    from ansible_collections.csp.exchange.plugins.module_utils.normalize import same
+    from ansible_collections.csp.exchange.plugins.module_utils.exchange.values import same
     missing = []
     with sandbox.store.lock:
         tenants = dict(sandbox.store.tenants)

@@ -1,10 +1,8 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-from __future__ import absolute_import, division, print_function
 
 from ansible_collections.csp.exchange.plugins.plugin_utils.in_process import InProcessAction, preload
 
-__metaclass__ = type
 
 preload("exo_object")
 

@@ -1,8 +1,5 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 name: partner_customers
@@ -114,11 +111,10 @@ from ansible.errors import AnsibleError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.template import trust_as_template
 
-from ansible_collections.csp.exchange.plugins.module_utils.customers import list_customers, validate_page_size
+from ansible_collections.csp.exchange.plugins.module_utils.clients import CONNECTION_OPTIONS, Clients, parse_endpoints
 from ansible_collections.csp.exchange.plugins.module_utils.errors import CspError
+from ansible_collections.csp.exchange.plugins.module_utils.partner.customers import list_customers, validate_page_size
 from ansible_collections.csp.exchange.plugins.module_utils.redact import Redactor
-from ansible_collections.csp.exchange.plugins.plugin_utils.connection import (
-    OPTIONS as CONNECTION_OPTIONS, PartnerConnection, parse_endpoints)
 from ansible_collections.csp.exchange.plugins.plugin_utils.customer_hosts import host_names, select
 
 GROUP = "customers"
@@ -177,10 +173,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                              options["client_certificate_passphrase"]])
         try:
             page_size = validate_page_size(self.get_option("page_size"))
-            connection = PartnerConnection(options, redactor, warn=self.display.warning)
-            if self.get_option("source") == "gdap":
-                return list_customers("gdap", graph=connection.graph(), page_size=page_size)
-            return list_customers("partner_center", partner_center=connection.partner_center(), page_size=page_size)
+            clients = Clients.for_partner(options, redactor, warn=self.display.warning)
+            try:
+                if self.get_option("source") == "gdap":
+                    return list_customers("gdap", graph=clients.graph(), page_size=page_size)
+                return list_customers("partner_center", partner_center=clients.partner_center(), page_size=page_size)
+            finally:
+                clients.close()
         except CspError as exc:
             raise AnsibleError(redactor.text(exc.message))
         except AnsibleError:

@@ -5,9 +5,6 @@
 The token *resource* (``aud``, and so the ``/.default`` scope) is fixed by the cloud even when
 ``endpoints`` sends the traffic elsewhere (a proxy, the sandbox): tokens are minted for the real service.
 """
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 SERVICES = ("login", "graph", "exchange", "partner_center")
 

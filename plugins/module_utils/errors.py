@@ -1,9 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Errors raised by the shared layer. Each carries one readable sentence; modules turn them into fail_json."""
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
+"""Errors raised by the shared layer. Each carries one readable sentence; the module base turns it into the failed result."""
 
 
 class CspError(Exception):

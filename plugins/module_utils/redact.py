@@ -1,11 +1,9 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Scrub secrets from anything that may reach a message, a log line or a return value."""
-from __future__ import absolute_import, division, print_function
 
 import re
 
-__metaclass__ = type
 
 MASK = "********"
 

@@ -1,9 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: control_report
@@ -62,13 +59,10 @@ summary:
   type: str
 """
 
-import json
-
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.csp.exchange.plugins.module_utils.control_report import build, html_cases, junit, summary
-from ansible_collections.csp.exchange.plugins.module_utils.html_report import render
-from ansible_collections.csp.exchange.plugins.module_utils.report_files import write
+from ansible_collections.csp.exchange.plugins.module_utils.reports import pipeline
+from ansible_collections.csp.exchange.plugins.module_utils.reports.controls import KIND, build
 
 
 def main():
@@ -82,14 +76,10 @@ def main():
     p = module.params
     report = build(p["tenants"], p["hosts"])
     try:
-        write(p["json_path"], json.dumps(report, indent=2, sort_keys=True, default=str, ensure_ascii=False))
-        write(p["junit_path"], junit(report))
-        if p["html_path"]:
-            write(p["html_path"], render("CISA SCuBA Exchange Online baseline", summary(report), html_cases(report),
-                                         column_label="control"))
+        pipeline.write_all(KIND, report, p["json_path"], p["junit_path"], p["html_path"])
     except (IOError, OSError) as exc:
         module.fail_json(msg="Could not write the SCuBA report: %s." % exc)
-    module.exit_json(changed=True, counts=report["counts"], summary=summary(report))
+    module.exit_json(changed=True, counts=report["counts"], summary=KIND.summary(report))
 
 
 if __name__ == "__main__":

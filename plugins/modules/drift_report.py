@@ -1,9 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: drift_report
@@ -105,9 +102,8 @@ import json
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.csp.exchange.plugins.module_utils.drift import build, html_cases, junit, merge, summary
-from ansible_collections.csp.exchange.plugins.module_utils.html_report import render
-from ansible_collections.csp.exchange.plugins.module_utils.report_files import write
+from ansible_collections.csp.exchange.plugins.module_utils.reports import pipeline
+from ansible_collections.csp.exchange.plugins.module_utils.reports.drift import KIND, build, merge
 
 
 def read_reports(module):
@@ -133,21 +129,14 @@ def main():
         junit_path=dict(type="path", required=True),
         html_path=dict(type="path"),
     ), mutually_exclusive=[["tenants", "reports"]], required_one_of=[["tenants", "reports"]])
-    if module.params["reports"] is not None:
-        report = read_reports(module)
-    else:
-        report = build(module.params["tenants"], module.params["hosts"])
+    p = module.params
+    report = read_reports(module) if p["reports"] is not None else build(p["tenants"], p["hosts"])
     try:
-        write(module.params["json_path"], json.dumps(report, indent=2, sort_keys=True, default=str,
-                                                     ensure_ascii=False))
-        write(module.params["junit_path"], junit(report))
-        if module.params["html_path"]:
-            write(module.params["html_path"], render("Exchange baseline drift", summary(report), html_cases(report),
-                                                     column_label="rule"))
+        pipeline.write_all(KIND, report, p["json_path"], p["junit_path"], p["html_path"])
     except (IOError, OSError) as exc:
         module.fail_json(msg="Could not write the drift report: %s." % exc)
-    module.exit_json(changed=True, drifted=report["drifted"], errors=report["errors"], summary=summary(report),
-                     json_path=module.params["json_path"], junit_path=module.params["junit_path"])
+    module.exit_json(changed=True, drifted=report["drifted"], errors=report["errors"], summary=KIND.summary(report),
+                     json_path=p["json_path"], junit_path=p["junit_path"])
 
 
 if __name__ == "__main__":

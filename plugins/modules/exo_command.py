@@ -1,9 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: exo_command
@@ -133,8 +130,8 @@ import re
 
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
-from ansible_collections.csp.exchange.plugins.module_utils.retry import DESTRUCTIVE_VERBS, cmdlet_verb, is_read_only
-from ansible_collections.csp.exchange.plugins.module_utils.set_preview import Preview, preview_set
+from ansible_collections.csp.exchange.plugins.module_utils.exchange.cmdlets import DESTRUCTIVE_VERBS, cmdlet_verb, is_read_only
+from ansible_collections.csp.exchange.plugins.module_utils.exchange.preview import Preview, preview_set
 
 CMDLET_RE = re.compile(r"^[A-Za-z]+-[A-Za-z0-9]+$")
 # Parameters whose values are secrets (New-MailUser -Password, Set-Mailbox -NewPassword, ... -SharedSecret).
@@ -163,7 +160,7 @@ def validate(params):
     size = str(params["result_size"]).strip().lower()
     if size == "unlimited":
         result_size = None
-    elif size.isdigit() and int(size) > 0:
+    elif size.isascii() and size.isdigit() and int(size) > 0:
         result_size = int(size)
     else:
         raise InvalidInputError("result_size must be a positive integer or 'unlimited', got %r." % params["result_size"])

@@ -1,9 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: exo_consent
@@ -161,116 +158,27 @@ tenant_id:
   type: str
 """
 
-from ansible_collections.csp.exchange.plugins.module_utils.consent import (
-    EXCHANGE_APP_ID, GraphConsent, tenant_guid_from_discovery)
-from ansible_collections.csp.exchange.plugins.module_utils.consent_partner_center import (
-    PartnerCenterConsent, merge_grants, with_resource_scopes)
-from ansible_collections.csp.exchange.plugins.module_utils.consent_state import read_consent
-from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
-from ansible_collections.csp.exchange.plugins.module_utils.tenant import is_guid
-
-
-def desired_scopes(before, scopes, state):
-    if state == "present":
-        return sorted(set(before) | set(scopes))
-    return sorted(set(before) - set(scopes))
-
-
-def choose_method(module, state):
-    """graph or partner_center, failing before any write when the asked method cannot work without loss."""
-    requested, tenant = module.params["method"], module.tenant
-    if requested == "graph" and not state.graph_can_write:
-        raise InvalidInputError("method graph cannot change the grant in tenant %s: %s. Use method partner_center "
-                                "(or auto)." % (tenant, _graph_gap(state)))
-    if requested == "partner_center" and state.graph_can_write and state.consented:
-        # Never delete a consent (and the app's service principal with it) for what Graph can change in place.
-        raise InvalidInputError("method partner_center would delete and re-create the consent in tenant %s, but Graph "
-                                "can change the grant in place there: use method graph or auto." % tenant)
-    if requested == "auto":
-        return "graph" if state.graph_can_write else "partner_center"
-    return requested
-
-
-def _graph_gap(state):
-    if state.graph_state is None:
-        return state.reason or "Graph cannot be read there"
-    return "the app's Graph permissions there (%s) do not include DelegatedPermissionGrant.ReadWrite.All" % (
-        " ".join(state.graph_scopes or []) or "none")
-
-
-def listed_grants(module):
-    listed = module.params["partner_center_grants"]
-    return None if listed is None else [dict(resource_app_id=g["resource_app_id"], scopes=g["scopes"]) for g in listed]
-
-
-def known_grants(module, state):
-    """Every delegated grant the app holds in the tenant, or None when some could be unseen. Graph reads them
-    all; a token only shows its own resource, so the rest must be listed in partner_center_grants."""
-    listed = listed_grants(module)
-    if state.grants is not None:
-        return merge_grants(state.grants, listed)
-    if listed is None:
-        return None
-    return merge_grants(listed, [dict(resource_app_id=module.params["resource_app_id"], scopes=state.scopes)])
-
-
-def via_partner_center(module, application_id, state, after):
-    """Create the consent where the app is not installed, else replace it with the changed grants (only when
-    nothing can be lost). Returns the tenant GUID."""
-    p = module.params
-    resource = p["resource_app_id"]
-    tenant_id = module.tenant if is_guid(module.tenant) else tenant_guid_from_discovery(
-        module.transport, module.endpoints, module.tenant)
-    consent = PartnerCenterConsent(module, application_id, tenant_id, p["display_name"])
-    grants = known_grants(module, state)
-
-    def read_back():
-        return set(after) <= set(read_consent(module, application_id, resource, fresh=True).scopes or [])
-
-    def target(known):
-        # present keeps what partner_center_grants lists for the resource too; absent takes the scopes away.
-        if p["state"] == "absent":
-            return with_resource_scopes(known, resource, after)
-        return merge_grants(known, [dict(resource_app_id=resource, scopes=after)])
-
-    if not state.consented:
-        # Not installed as far as can be seen: the POST creates it and deletes nothing.
-        if module.check_mode or consent.create(target(grants or []), read_back):
-            return tenant_id
-        # 409: installed after all, with grants no read could see; replacing it needs the usual proof.
-    consent.check_replaceable(grants, state.reason or "Graph cannot list them")
-    if not module.check_mode:
-        consent.replace(target(grants), read_back)
-    return tenant_id
+from ansible_collections.csp.exchange.plugins.module_utils.partner.consent.graph import EXCHANGE_APP_ID
+from ansible_collections.csp.exchange.plugins.module_utils.partner.consent.run import ConsentRequest, ConsentRun
 
 
 def main_logic(module):
     p = module.params
-    application_id = p["application_id"] or p["client_id"]
-    if not application_id:
-        raise InvalidInputError("application_id (or client_id) is required.")
-    if not p["scopes"] or any(not s or " " in s or "," in s for s in p["scopes"]):
-        raise InvalidInputError("scopes must be a non-empty list of single scope values such as Exchange.Manage.")
-    state = read_consent(module, application_id, p["resource_app_id"])
-    if state.scopes is None:
-        raise InvalidInputError(
-            "Cannot read which scopes app %s holds on %s in tenant %s: %s. Nothing was changed; run with a partner "
-            "refresh token (delegated), or give the app a Graph permission there that can read grants."
-            % (application_id, p["resource_app_id"], module.tenant, state.reason or "no way to read them"))
-    before = state.scopes
-    after = desired_scopes(before, p["scopes"], p["state"])
-    changed = after != before
-    method = choose_method(module, state) if changed else "none"
-    result = dict(changed=changed, method=method, scopes_before=before, scopes_after=after, read_from=state.read_from)
+    request = ConsentRequest(p["application_id"] or p["client_id"], p["resource_app_id"], p["scopes"], state=p["state"],
+                             method=p["method"], partner_center_grants=p["partner_center_grants"],
+                             display_name=p["display_name"])
+    run = ConsentRun(module.clients, module.tenant, request, module.warn, check_mode=module.check_mode)
+    plan = run.plan()
+    result = dict(changed=plan.changed, method=plan.method, scopes_before=plan.before, scopes_after=plan.after,
+                  read_from=plan.state.read_from)
     if module._diff:
-        result["diff"] = dict(before=dict(scopes=before), after=dict(scopes=after),
-                              before_header="%s in %s" % (p["resource_app_id"], module.tenant),
-                              after_header="%s in %s" % (p["resource_app_id"], module.tenant))
-    if method == "graph" and not module.check_mode:
-        GraphConsent(module.graph(), application_id, p["resource_app_id"]).apply(state.graph_state, after)
-    elif method == "partner_center":
-        result["tenant_id"] = via_partner_center(module, application_id, state, after)
+        header = "%s in %s" % (p["resource_app_id"], module.tenant)
+        result["diff"] = dict(before=dict(scopes=plan.before), after=dict(scopes=plan.after),
+                              before_header=header, after_header=header)
+    tenant_id = run.apply(plan)
+    if tenant_id:
+        result["tenant_id"] = tenant_id
     return result
 
 

@@ -1,9 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: exo_object
@@ -148,9 +145,9 @@ refused_parameters:
 """
 
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
-from ansible_collections.csp.exchange.plugins.module_utils.lifecycle import ObjectRun
+from ansible_collections.csp.exchange.plugins.module_utils.exchange.objects import ObjectRun
 from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
-from ansible_collections.csp.exchange.plugins.module_utils.settings import PROPERTY_NAME
+from ansible_collections.csp.exchange.plugins.module_utils.exchange.settings import PROPERTY_NAME
 
 
 def main_logic(module):

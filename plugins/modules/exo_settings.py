@@ -1,9 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: exo_settings
@@ -191,8 +188,8 @@ rules:
 
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
-from ansible_collections.csp.exchange.plugins.module_utils.settings import SettingsRun, parse_settings
-from ansible_collections.csp.exchange.plugins.module_utils.settings_rules import RulesRun
+from ansible_collections.csp.exchange.plugins.module_utils.exchange.settings import SettingsRun, parse_settings
+from ansible_collections.csp.exchange.plugins.module_utils.exchange.rules import RulesRun
 
 SINGLE_RULE_OPTIONS = ("object", "identity", "filter", "settings")
 NOUN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")

@@ -1,9 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: exo_token
@@ -86,8 +83,8 @@ refresh_token:
 """
 
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
-from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
-from ansible_collections.csp.exchange.plugins.module_utils.tenant import validate_tenant
+from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule, SecretResult
+from ansible_collections.csp.exchange.plugins.module_utils.identity.tenant import validate_tenant
 
 SERVICE_BY_SCOPE_PREFIX = ("exchange", "graph", "partner_center")
 
@@ -119,8 +116,8 @@ def main_logic(module):
                   expires_on=token.expires_on, tenant_id=token.tenant_id, scopes=token.scopes)
     if module.tokens.rotated_refresh_token:
         result["refresh_token"] = module.tokens.rotated_refresh_token
-    # The module exists to return these two secrets: exit without redacting them.
-    module.module.exit_json(**result)
+    # The module exists to return these two secrets.
+    return SecretResult(result)
 
 
 def main():

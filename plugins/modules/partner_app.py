@@ -1,9 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: partner_app
@@ -87,10 +84,10 @@ object_id:
   type: str
 """
 
-from ansible_collections.csp.exchange.plugins.module_utils.app_permissions import DEFAULT_PERMISSIONS, add_missing
+from ansible_collections.csp.exchange.plugins.module_utils.partner.app_permissions import DEFAULT_PERMISSIONS, add_missing
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError, NotFoundError
 from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
-from ansible_collections.csp.exchange.plugins.module_utils.tenant import validate_tenant
+from ansible_collections.csp.exchange.plugins.module_utils.identity.tenant import validate_tenant
 
 
 def main_logic(module):

@@ -1,9 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: partner_customer_info
@@ -96,10 +93,10 @@ customers:
       sample: reseller
 """
 
-from ansible_collections.csp.exchange.plugins.module_utils.customers import list_customers, validate_page_size
+from ansible_collections.csp.exchange.plugins.module_utils.partner.customers import list_customers, validate_page_size
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
-from ansible_collections.csp.exchange.plugins.module_utils.tenant import validate_tenant
+from ansible_collections.csp.exchange.plugins.module_utils.identity.tenant import validate_tenant
 
 
 def main_logic(module):

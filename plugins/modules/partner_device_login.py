@@ -1,9 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: partner_device_login
@@ -105,10 +102,10 @@ account:
 
 import time
 
-from ansible_collections.csp.exchange.plugins.module_utils.auth import HAS_MSAL, MsalHttpClient
+from ansible_collections.csp.exchange.plugins.module_utils.identity.tokens import HAS_MSAL, MsalHttpClient
 from ansible_collections.csp.exchange.plugins.module_utils.errors import AuthError, InvalidInputError
-from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
-from ansible_collections.csp.exchange.plugins.module_utils.tenant import validate_tenant
+from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule, SecretResult
+from ansible_collections.csp.exchange.plugins.module_utils.identity.tenant import validate_tenant
 
 
 def public_client(module):
@@ -122,7 +119,7 @@ def public_client(module):
     partner = validate_tenant(p["partner_tenant"], "partner_tenant")
     return msal.PublicClientApplication(
         p["client_id"], authority=module.endpoints.authority(partner), instance_discovery=False,
-        http_client=MsalHttpClient(module.transport, module.endpoints.base["login"], partner))
+        http_client=MsalHttpClient(module.clients.transport, module.endpoints.base["login"], partner))
 
 
 def main_logic(module):
@@ -140,8 +137,8 @@ def main_logic(module):
         # Only the device code is secret; it travels apart so that no_log masks nothing else (a short no_log value
         # such as the polling interval would be masked inside every later output, the refresh token included).
         device_code = flow.pop("device_code")
-        module.module.exit_json(changed=False, flow=flow, device_code=device_code, message=flow["message"],
-                                user_code=flow["user_code"], verification_uri=flow["verification_uri"])
+        return SecretResult(changed=False, flow=flow, device_code=device_code, message=flow["message"],
+                            user_code=flow["user_code"], verification_uri=flow["verification_uri"])
     if not p["flow"] or not p["device_code"]:
         raise InvalidInputError("phase finish needs flow and device_code, as returned by phase start.")
     flow = dict(p["flow"], device_code=p["device_code"])
@@ -150,7 +147,7 @@ def main_logic(module):
         raise AuthError("The device-code sign-in at %s did not complete: %s" % (
             p["partner_tenant"], (result.get("error_description") or result.get("error") or "no answer").splitlines()[0]))
     claims = result.get("id_token_claims") or {}
-    module.module.exit_json(changed=False, refresh_token=result["refresh_token"], account=claims.get("preferred_username"))
+    return SecretResult(changed=False, refresh_token=result["refresh_token"], account=claims.get("preferred_username"))
 
 
 def main():

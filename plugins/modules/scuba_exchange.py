@@ -1,9 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: scuba_exchange
@@ -101,7 +98,7 @@ counts:
 """
 
 from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
-from ansible_collections.csp.exchange.plugins.module_utils.scuba import Context, assess, select
+from ansible_collections.csp.exchange.plugins.module_utils.exchange.scuba import Context, assess, select
 
 
 def main_logic(module):

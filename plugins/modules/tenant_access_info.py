@@ -1,9 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: tenant_access_info
@@ -127,7 +124,7 @@ problems:
       type: str
 """
 
-from ansible_collections.csp.exchange.plugins.module_utils.access_check import CHECKS, check_access
+from ansible_collections.csp.exchange.plugins.module_utils.partner.access_check import CHECKS, check_access
 from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
 
 
@@ -135,7 +132,7 @@ def main():
     module = CspModule(argument_spec=dict(
         checks=dict(type="list", elements="str", choices=list(CHECKS), default=list(CHECKS)),
     ))
-    module.run(lambda m: check_access(m, m.params["checks"]))
+    module.run(lambda m: check_access(m.clients, m.tenant, m.params["checks"]))
 
 
 if __name__ == "__main__":

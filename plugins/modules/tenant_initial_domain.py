@@ -1,9 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type
 
 DOCUMENTATION = r"""
 module: tenant_initial_domain
@@ -78,7 +75,7 @@ source:
 
 from ansible_collections.csp.exchange.plugins.module_utils.errors import AuthError, ServiceError
 from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
-from ansible_collections.csp.exchange.plugins.module_utils.tenant import graph_domains
+from ansible_collections.csp.exchange.plugins.module_utils.partner.domains import graph_domains
 
 
 def from_graph(module):

@@ -1,13 +1,11 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Which customers become hosts, and under which names."""
-from __future__ import absolute_import, division, print_function
 
 import fnmatch
 import re
 import unicodedata
 
-__metaclass__ = type
 
 HOSTNAME_SOURCES = ("default_domain", "name", "tenant_id")
 _UNSAFE = re.compile(r"[^a-z0-9]+")

@@ -15,23 +15,30 @@ The module code is the same either way: ``CspModule`` takes an ``InProcessModule
 AnsibleModule runs), and values of ``no_log`` options are masked in the result the way AnsibleModule masks
 them. Anything the worker cannot do exactly as a module process would falls back to the module process.
 """
-from __future__ import absolute_import, division, print_function
 
 import copy
 import importlib
 import importlib.util
+import json
 import os
+import sys
+import traceback
 
 from ansible import constants as C
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.json import Direction, get_module_encoder
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
-__metaclass__ = type
+try:        # ansible-core's own switch for tracebacks in results (DISPLAY_TRACEBACK)
+    from ansible.module_utils._internal import _traceback
+except ImportError:     # pragma: no cover - a core without it shows no module tracebacks either
+    _traceback = None
+
 
 display = Display()
 
@@ -39,7 +46,12 @@ display = Display()
 # its own process with ansible_python_interpreter (for example a separate virtualenv for msal and requests).
 SWITCH_VAR = "csp_exchange_in_process"
 SWITCH_ENV = "CSP_IN_PROCESS"
-REQUIRED_LIBRARIES = ("requests", "msal", "cryptography")
+# The oldest versions requirements.txt allows: older libraries on the controller mean a module process, whose
+# interpreter (ansible_python_interpreter) may have the right ones.
+REQUIRED_LIBRARIES = (("requests", "2.32"), ("msal", "1.30"), ("cryptography", "3.3"))
+# The serialization profile of a module without METADATA (every csp.exchange module): what a module process
+# encodes its result with.
+MODULE_PROFILE = "legacy"
 LOCAL_CONNECTIONS = ("local", "ansible.builtin.local", "ansible.legacy.local")
 
 
@@ -54,6 +66,7 @@ def preload(module_name):
             importlib.import_module(name)
         except ImportError:
             pass        # the task then runs as a module process (InProcessAction._not_in_process_because)
+    library_problem()
 
 
 class ModuleExit(SystemExit):
@@ -115,6 +128,9 @@ class InProcessModule:
 
     def fail_json(self, msg, **result):
         result.update(failed=True, msg=str(msg))
+        trace = _error_traceback()
+        if trace and "exception" not in result:
+            result["exception"] = trace         # as AnsibleModule.fail_json adds it when DISPLAY_TRACEBACK asks
         raise ModuleExit(self._formatted(result))
 
     def _formatted(self, result):
@@ -134,26 +150,30 @@ class InProcessModule:
 
 class InProcessAction(ActionBase):
     """The action plugin of a csp.exchange module: runs the module's ``main()`` in this worker when the task
-    targets the controller itself, else (another host, become, async, a task ``environment``, direct execution
-    switched off, a library missing from the controller's Python) sends the module as usual."""
+    targets the controller itself, else (another host or interpreter, become, async, a task ``environment``, direct
+    execution switched off, a library missing or too old in the controller's Python) hands the task to ansible-core's
+    ``normal`` action plugin, which sends the module as usual."""
 
     _supports_check_mode = True
     _supports_async = True
 
     def run(self, tmp=None, task_vars=None):
-        result = super(InProcessAction, self).run(tmp, task_vars)
-        del tmp
         task_vars = task_vars or {}
         reason = self._not_in_process_because(task_vars)
         if reason:
             display.vvvv("%s runs as a module process: %s" % (self._task.action, reason))
-            result.update(self._execute_module(task_vars=task_vars, wrap_async=self._task.async_val))
-            if not self._task.async_val:
-                self._remove_tmp_path(self._connection._shell.tmpdir)
-            return result
+            return self._normal_action().run(tmp=tmp, task_vars=task_vars)
+        result = super(InProcessAction, self).run(tmp, task_vars)
+        del tmp
         display.vvvv("%s runs in the worker process" % self._task.action)
         result.update(self._run_in_process(task_vars))
         return result
+
+    def _normal_action(self):
+        """ansible-core's own action plugin for a module, for this task (what runs the module without us)."""
+        return self._shared_loader_obj.action_loader.get(
+            "ansible.legacy.normal", task=self._task, connection=self._connection, play_context=self._play_context,
+            loader=self._loader, templar=self._templar, shared_loader_obj=self._shared_loader_obj)
 
     def _not_in_process_because(self, task_vars):
         switch = task_vars.get(SWITCH_VAR, os.environ.get(SWITCH_ENV, True))
@@ -169,10 +189,10 @@ class InProcessAction(ActionBase):
         self._compute_environment_string(environment)
         if environment:
             return "the task sets environment"
-        missing = [name for name in REQUIRED_LIBRARIES if importlib.util.find_spec(name) is None]
-        if missing:
-            return "the controller's Python lacks %s" % ", ".join(missing)
-        return None
+        interpreter = self._templar.template(task_vars.get("ansible_python_interpreter") or "")
+        if interpreter and not str(interpreter).startswith("auto") and not same_interpreter(str(interpreter)):
+            return "ansible_python_interpreter is %s, not the controller's %s" % (interpreter, sys.executable)
+        return library_problem()
 
     def _run_in_process(self, task_vars):
         # Imported on this path only: the module base brings ansible.module_utils.basic with it.
@@ -188,11 +208,86 @@ class InProcessAction(ActionBase):
             with module_base.in_process(build):
                 code.main()
         except ModuleExit as done:
-            return done.result
+            return self._as_from_a_module_process(done.result)
         except Exception as exc:  # noqa: B902 - what a module process would report as MODULE FAILURE, masked
             msg = "Module %s failed in the worker process: %s: %s" % (name, type(exc).__name__, exc)
-            return dict(failed=True, msg=remove_values(msg, build.no_log_values))
-        return dict(failed=True, msg="Module %s returned without a result." % name)
+            result = dict(failed=True, msg=remove_values(msg, build.no_log_values))
+            trace = _error_traceback()
+            if trace:
+                result["exception"] = remove_values(trace, build.no_log_values)
+            return self._as_from_a_module_process(result)
+        return self._as_from_a_module_process(dict(failed=True, msg="Module %s returned without a result." % name))
+
+    def _as_from_a_module_process(self, result):
+        """The result as it would come from a module process: encoded by the module-side JSON encoder (tuples and
+        sets become lists, bytes text), parsed by ansible-core's own ``_parse_returned_data``, internal keys removed."""
+        stdout = json.dumps(result, cls=get_module_encoder(MODULE_PROFILE, Direction.MODULE_TO_CONTROLLER))
+        parsed = self._parse_returned_data(dict(rc=0, stdout=stdout, stdout_lines=[stdout], stderr="",
+                                                stderr_lines=[]), MODULE_PROFILE)
+        if hasattr(parsed, "remove_internal_keys"):        # ansible-core 2.21: a task result object
+            parsed.remove_internal_keys()
+            return parsed.as_result_dict(for_round_trip=True)
+        from ansible.vars.clean import remove_internal_keys  # pylint: disable=import-outside-toplevel
+        remove_internal_keys(parsed)                        # 2.19, 2.20: a dict
+        return parsed
+
+
+def same_interpreter(path):
+    """Whether ``path`` names this Python: the same executable file in the same directory (a virtualenv's
+    ``python`` and ``python3.12`` are one interpreter; another virtualenv's link to the same binary is not)."""
+    found = path if os.path.isabs(path) else _which(path)
+    if not found:
+        return False
+    return (os.path.realpath(os.path.dirname(os.path.abspath(found))) ==
+            os.path.realpath(os.path.dirname(os.path.abspath(sys.executable)))
+            and os.path.realpath(found) == os.path.realpath(sys.executable))
+
+
+def _which(name):
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+_LIBRARY_PROBLEM = []
+
+
+def library_problem():
+    """Why this Python cannot run the modules itself (a library missing or older than requirements.txt allows), or
+    None. Found once per process: ``preload`` asks before the fork, so the workers inherit the answer."""
+    if not _LIBRARY_PROBLEM:
+        _LIBRARY_PROBLEM.append(_find_library_problem())
+    return _LIBRARY_PROBLEM[0]
+
+
+def _find_library_problem():
+    from importlib.metadata import PackageNotFoundError, version      # pylint: disable=import-outside-toplevel
+    from ansible.module_utils.compat.version import LooseVersion     # pylint: disable=import-outside-toplevel
+    for name, oldest in REQUIRED_LIBRARIES:
+        if importlib.util.find_spec(name) is None:
+            return "the controller's Python lacks %s" % name
+        try:
+            found = version(name)
+        except PackageNotFoundError:
+            continue        # importable without distribution metadata (vendored): nothing to compare
+        if LooseVersion(found) < LooseVersion(oldest):
+            return "the controller's %s is %s, older than the %s requirements.txt asks for" % (name, found, oldest)
+    return None
+
+
+def _error_traceback():
+    """The traceback of the exception being handled, when ansible-core's DISPLAY_TRACEBACK asks for error
+    tracebacks (as a module process includes it); None otherwise."""
+    if _traceback is None or sys.exc_info()[0] is None:
+        return None
+    try:
+        if not _traceback.is_traceback_enabled(_traceback.TracebackEvent.ERROR):
+            return None
+    except Exception:  # noqa: B902 - a core whose private switch changed shape: no traceback, as before
+        return None
+    return traceback.format_exc()
 
 
 def _inject_invocation(task_vars):

@@ -25,9 +25,13 @@ def listing(plugin_module, monkeypatch):
     """Replaces the connection and the listing; records each listing call."""
     calls = []
 
-    class FakeConnection:
-        def __init__(self, options, redactor, warn=None):
+    class FakeClients:
+        def __init__(self, options):
             self.options = options
+
+        @classmethod
+        def for_partner(cls, options, redactor, warn=None):
+            return cls(options)
 
         def partner_center(self):
             return "pc-client"
@@ -35,12 +39,15 @@ def listing(plugin_module, monkeypatch):
         def graph(self):
             return "graph-client"
 
+        def close(self):
+            pass
+
     def fake_list(source, partner_center=None, graph=None, page_size=100):
         calls.append(dict(source=source, client=partner_center or graph, page_size=page_size))
         return [dict(c) for c in listing.customers]
 
     listing.customers = [CONTOSO, FABRIKAM]
-    monkeypatch.setattr(plugin_module, "PartnerConnection", FakeConnection)
+    monkeypatch.setattr(plugin_module, "Clients", FakeClients)
     monkeypatch.setattr(plugin_module, "list_customers", fake_list)
     monkeypatch.setenv("CSP_PARTNER_TENANT", "11111111-1111-1111-1111-111111111111")
     monkeypatch.setenv("CSP_CLIENT_SECRET", SECRET)

@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Thin Partner Center client (partner tenant): customers with continuation paging, application consents."""
+
+from .errors import partner_center_error
+from .rest import JsonService
+
+
+class PartnerCenterClient(JsonService):
+    """Partner Center calls are made in the partner tenant (``partner_tenant``)."""
+
+    service = "partner_center"
+
+    @property
+    def partner_tenant(self):
+        return self.tenant
+
+    def call(self, method, path, body=None, headers=None, ok=(200, 201, 204), idempotent=True):
+        url = path if path.startswith("https://") else self.endpoints.partner_center_url(path)
+        return self._send(method, url, "%s %s" % (method, path), body=body, headers=headers, ok=ok,
+                          idempotent=idempotent)
+
+    def _what(self, action):
+        return "Partner Center %s" % action
+
+    def _error(self, response, action):
+        return partner_center_error(response, action)
+
+    def customers(self, page_size=100):
+        """Yield every customer, following ``links.next`` with its ``MS-ContinuationToken`` header."""
+        status, page = self.call("GET", "customers?size=%d" % page_size, ok=(200,))
+        while True:
+            yield from (page or {}).get("items") or []
+            link = ((page or {}).get("links") or {}).get("next")
+            if not link:
+                return
+            headers = dict((h["key"], h["value"]) for h in link.get("headers") or [])
+            if "MS-ContinuationToken" not in headers and page.get("continuationToken"):
+                headers["MS-ContinuationToken"] = page["continuationToken"]
+            status, page = self.call("GET", link["uri"].lstrip("/").split("v1/", 1)[-1], headers=headers, ok=(200,))
+
+    def create_consent(self, customer, application_id, display_name, grants):
+        """POST an application consent. Returns True when created, False when one already existed (409).
+
+        Not idempotent: a resent POST whose first answer was lost meets its own consent and answers 409, so an
+        ambiguous failure raises OutcomeUnknownError (the caller reads the tenant back instead of resending)."""
+        body = {"applicationId": application_id, "displayName": display_name,
+                "applicationGrants": [{"enterpriseApplicationId": g["resource_app_id"],
+                                       "scope": ",".join(g["scopes"])} for g in grants]}
+        status, doc = self.call("POST", "customers/%s/applicationconsents" % customer, body=body, ok=(200, 201, 409),
+                                idempotent=False)
+        return status != 409
+
+    def delete_consent(self, customer, application_id):
+        """DELETE an application consent; a consent already gone (404) counts as deleted."""
+        self.call("DELETE", "customers/%s/applicationconsents/%s" % (customer, application_id), ok=(200, 204, 404))
