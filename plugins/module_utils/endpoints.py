@@ -76,6 +76,12 @@ class Endpoints:
     def exchange_url(self, tenant_segment, action):
         return "%s/adminapi/beta/%s/%s" % (self.base["exchange"], tenant_segment, action)
 
+    def cloud_hint(self, service):
+        """A 401's other cause: a token of the wrong cloud (its audience is fixed by ``cloud``, not ``endpoints``)."""
+        others = ", ".join("%s" % name for name in sorted(CLOUDS) if name != self.cloud)
+        return ("The token was requested for the %s cloud (audience %s); a tenant in another cloud accepts only its "
+                "own cloud's tokens, so set cloud to the tenant's (%s)." % (self.cloud, self.resource[service], others))
+
     @property
     def is_overridden(self):
         return any(self.base[name] != CLOUDS[self.cloud][name] for name in SERVICES)

@@ -19,11 +19,14 @@ def main_logic(module):
     if module.params["crash"]:
         raise RuntimeError("boom in the module")
     return dict(changed=False, pair=(1, "two"), members={"only"}, raw=b"bytes", nested=dict(t=(3,)),
-                _ansible_notify=["a handler"])
+                _ansible_notify=["a handler"], echo=module.params["echo"], echo_list=module.params["items"],
+                echo_map=module.params["mapping"])
 
 
 def main():
-    CspModule(argument_spec=dict(crash=dict(type="bool", default=False)), require_tenant=False,
+    CspModule(argument_spec=dict(crash=dict(type="bool", default=False), echo=dict(type="str"),
+                                 items=dict(type="list", elements="str"), mapping=dict(type="dict")),
+              require_tenant=False,
               require_credentials=False).run(main_logic)
 
 
@@ -54,6 +57,9 @@ def run_echo(sb, tmp_path, env=None, crash=False, extra_vars=None, verbosity=3):
         - name: echo
           csp_test.inproc.echo_types:
             crash: %s
+            echo: "{{ 'from ' + 'a template' }}"
+            items: ["{{ inventory_hostname }}", plain]
+            mapping: {quota: 49GB, days: 14, flags: [true, "{{ 1 + 1 }}"]}
     """ % crash, verbosity=verbosity, env=dict(env or {}, ANSIBLE_COLLECTIONS_PATH=paths), extra_vars=extra_vars)
 
 
@@ -74,6 +80,9 @@ def test_a_result_with_tuples_sets_and_bytes_comes_back_as_from_a_module_process
     assert got == comparable(module.task("echo")), (got, module.task("echo"))
     assert got["pair"] == [1, "two"] and got["members"] == ["only"] and got["raw"] == "bytes"
     assert got["nested"] == {"t": [3]} and "_ansible_notify" not in got
+    # Values from the playbook carry ansible-core's origin and trust tags; they come back as plain values.
+    assert got["echo"] == "from a template" and got["echo_list"] == ["localhost", "plain"]
+    assert got["echo_map"] == {"quota": "49GB", "days": 14, "flags": [True, 2]}
 
 
 def test_display_traceback_keeps_the_traceback_of_a_failure_in_the_worker(sb, tmp_path):

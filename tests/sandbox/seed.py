@@ -70,7 +70,7 @@ def _domains(specs: List[Dict[str, Any]]) -> List[st.Domain]:
 
 def _add_customer(store: st.Store, spec: Dict[str, Any], exchange_cls, rng: random.Random) -> None:
     tenant = st.Tenant(id=spec["id"].lower(), display_name=spec["display_name"], domains=_domains(spec["domains"]),
-                       relationship=spec.get("relationship", "reseller"))
+                       relationship=spec.get("relationship", "reseller"), cloud=spec.get("cloud", "global"))
     # Microsoft Graph's service principal exists in every tenant; other resources only once consented.
     _ensure_sp(store, tenant, st.GRAPH_APP_ID, None)
     consent = spec.get("consent") or {}

@@ -24,6 +24,22 @@ RESOURCE_AUDIENCES = {
     GRAPH_APP_ID: "https://graph.microsoft.com",
     PARTNER_CENTER_APP_ID: "https://api.partnercenter.microsoft.com",
 }
+# A tenant in a national cloud accepts only tokens for its own cloud's resources, whose URIs differ from the global
+# ones (Microsoft Learn, "National clouds" authentication endpoints and "Microsoft Graph national cloud deployments";
+# Exchange Online in GCC High: outlook.office365.us). The sandbox serves every cloud on one host: a tenant's
+# ``cloud`` decides which audience its Exchange and Graph accept.
+CLOUD_AUDIENCES = {
+    "global": RESOURCE_AUDIENCES,
+    "usgov_high": {EXCHANGE_APP_ID: "https://outlook.office365.us", GRAPH_APP_ID: "https://graph.microsoft.us",
+                   PARTNER_CENTER_APP_ID: "https://api.partnercenter.microsoft.com"},
+}
+
+
+def audience_for(tenant, app_id: str) -> str:
+    """The token audience ``tenant``'s service of ``app_id`` accepts."""
+    return CLOUD_AUDIENCES[tenant.cloud][app_id]
+
+
 WELL_KNOWN_APP_NAMES = {
     EXCHANGE_APP_ID: "Office 365 Exchange Online",
     GRAPH_APP_ID: "Microsoft Graph",
@@ -67,6 +83,7 @@ class Tenant:
     display_name: str
     domains: List[Domain] = field(default_factory=list)
     relationship: str = "reseller"
+    cloud: str = "global"       # a key of CLOUD_AUDIENCES
     service_principals: Dict[str, ServicePrincipal] = field(default_factory=dict)   # by object id
     grants: Dict[str, Grant] = field(default_factory=dict)                          # by grant id
     exchange: Any = None    # tests.sandbox.exchange.engine.ExchangeTenant

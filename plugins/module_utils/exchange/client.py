@@ -116,11 +116,13 @@ class ExchangeClient:
         if status == 401 and getattr(self.tokens, "mode", None) == "app_only":
             text = ("Exchange Online rejected the app-only token for %s in tenant %s (HTTP 401): the partner app's "
                     "service principal there lacks the Exchange.ManageAsApp application permission (admin consent) "
-                    "or an Entra directory role such as Exchange Administrator" % (cmdlet, self.token_tenant))
+                    "or an Entra directory role such as Exchange Administrator. %s"
+                    % (cmdlet, self.token_tenant, self.endpoints.cloud_hint("exchange").rstrip(".")))
         elif status == 401:
             text = ("Exchange Online rejected the token for %s in tenant %s (HTTP 401): the partner app lacks the "
                     "delegated Exchange.Manage permission there (run csp.exchange.exo_consent), or the partner user "
-                    "lacks an Exchange admin role through GDAP" % (cmdlet, self.token_tenant))
+                    "lacks an Exchange admin role through GDAP. %s"
+                    % (cmdlet, self.token_tenant, self.endpoints.cloud_hint("exchange").rstrip(".")))
         else:
             kind = info.short_type or info.code or "HTTP %s" % status
             text = "Exchange Online failed %s in tenant %s (%s): %s" % (

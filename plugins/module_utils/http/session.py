@@ -2,14 +2,19 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """HTTP over requests, and the one fact the retry loop needs: did the request leave?
 
-One ``requests.Session`` per module run (keep-alive pools shared by its threads, redirects, proxies from the
-environment with ``NO_PROXY``, http:// and https:// proxies, content decoding). Two things are ours:
+One ``requests.Session`` per module run (keep-alive pools shared by its threads, proxies from the environment with
+``NO_PROXY``, http:// and https:// proxies, content decoding). Three things are ours:
 - TLS trust: an SSL context with the system's roots plus ``ca_path``, mounted on the adapter, so that
   ``REQUESTS_CA_BUNDLE`` / ``CURL_CA_BUNDLE`` can never replace the trust the options ask for;
 - where a failure happened: urllib3's connections record their phase (connecting, writing, written) per thread,
   so a failure is sorted into ``NotSent`` (name resolution, refused, connect timeout, proxy refusal, a write that
   failed on a reused connection), ``TlsFailed`` (handshake or certificate) or ``SentUnanswered`` (the request was
-  written: the service may have executed it). urllib3 retries nothing: the retry loop is the Transport's.
+  written: the service may have executed it). urllib3 retries nothing: the retry loop is the Transport's;
+- redirects: requests would re-send a 307/308 request's body to any scheme and host the ``Location`` names (only the
+  ``Authorization`` header is dropped), which sends a token request's client secret and refresh token, or a cmdlet's
+  password, wherever a misbehaving endpoint or proxy points. A redirect is followed here only within the same scheme,
+  host and port; elsewhere only a request without body or credentials, and only to https. Token requests follow
+  none (the OAuth 2.0 Security Best Current Practice, RFC 9700 section 4.12, names the 307 form-data leak).
 """
 
 import json
@@ -33,9 +38,13 @@ except ImportError:
     HTTPAdapter = object
     pool_classes_by_scheme = {}
 
-from ..errors import InvalidInputError
+from urllib.parse import urljoin, urlsplit
+
+from ..errors import InvalidInputError, TransportError
 
 
+REDIRECT_STATUSES = frozenset([301, 302, 303, 307, 308])
+MAX_REDIRECTS = 5
 USER_AGENT = "csp.exchange/0.1 (Ansible collection)"
 
 
@@ -203,12 +212,36 @@ class HttpSession:
                 self._proxies[key] = found
         return found
 
-    def send(self, method, url, headers=None, data=None):
-        """Send once and read the whole answer."""
+    def send(self, method, url, headers=None, data=None, follow_redirects=True):
+        """Send once and read the whole answer, following the redirects that carry nothing elsewhere (see above);
+        ``follow_redirects`` False follows none. A refused redirect raises TransportError naming both endpoints."""
+        first = url
+        for dummy in range(MAX_REDIRECTS + 1):
+            response = self._send_one(method, url, headers, data)
+            location = response.headers.get("Location") if response.status in REDIRECT_STATUSES else None
+            if not location:
+                return response
+            target = urljoin(url, location)
+            refusal = _redirect_refusal(url, target, headers, data, follow_redirects)
+            if refusal:
+                raise TransportError("%s answered HTTP %s with a redirect to %s; it was not followed, because %s. "
+                                     "Check the endpoints option and any proxy in between."
+                                     % (_origin(url), response.status, _origin(target), refusal),
+                                     endpoint=_origin(url), redirect=_origin(target))
+            if response.status in (301, 302, 303) and method not in ("GET", "HEAD"):
+                # What browsers and requests do: the redirected request is a GET without the body.
+                method, data = "GET", None
+                headers = dict((k, v) for k, v in (headers or {}).items()
+                               if k.lower() not in ("content-type", "content-length"))
+            url = target
+        raise TransportError("%s redirected more than %d times; the request was given up." % (_origin(first),
+                                                                                          MAX_REDIRECTS))
+
+    def _send_one(self, method, url, headers, data):
         _set_phase(None)
         try:
             response = self.session.request(method, url, headers=headers, data=data, timeout=self.timeout,
-                                            proxies=self.proxies(url), stream=True)
+                                            proxies=self.proxies(url), stream=True, allow_redirects=False)
         except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema) as exc:
             # A configuration error (a malformed proxy or endpoint URL, a socks proxy without PySocks): no retry.
             raise InvalidInputError("%s cannot be sent as configured: %s; check endpoints and the HTTPS_PROXY / "
@@ -229,6 +262,27 @@ class HttpSession:
         finally:
             response.close()
         return HttpResponse(response.status_code, response.headers, body, response.url)
+
+
+def _origin(url):
+    """scheme://host[:port] of a URL, without credentials, path or query (what an error may name)."""
+    parts = urlsplit(url)
+    return "%s://%s" % (parts.scheme, parts.hostname or "") + (":%d" % parts.port if parts.port else "")
+
+
+def _redirect_refusal(url, target, headers, data, follow_redirects):
+    """Why a redirect from ``url`` to ``target`` must not be followed, or None."""
+    if not follow_redirects:
+        return "a token request follows no redirect (its body holds the app's secret and the refresh token)"
+    if _origin(target) == _origin(url):
+        return None
+    carries = [what for what, present in (("a body", data), ("credentials", any(
+        k.lower() == "authorization" for k in (headers or {})))) if present]
+    if carries:
+        return "it leads to another scheme, host or port and the request carries %s" % " and ".join(carries)
+    if urlsplit(target).scheme != "https":
+        return "it leads away from https"
+    return None
 
 
 def _sorted(exc):

@@ -71,8 +71,9 @@ class Transport:
         with self._stats_lock:
             self.stats[name] += amount
 
-    def send_once(self, method, url, headers=None, body=None, data=None):
-        """One attempt without retries; raises NotSent, TlsFailed or SentUnanswered (http_client).
+    def send_once(self, method, url, headers=None, body=None, data=None, follow_redirects=True):
+        """One attempt without retries; raises NotSent, TlsFailed or SentUnanswered (``session.py``), or
+        TransportError for a redirect that is not followed.
 
         ``body`` is sent as JSON, ``data`` (a dict or a string) form-encoded (the token requests)."""
         self.count("requests")
@@ -80,17 +81,18 @@ class Transport:
         if body is not None:
             data = json.dumps(body).encode("utf-8")
             headers.setdefault("Content-Type", "application/json")
-        return self.http.send(method, url, headers=headers, data=data)
+        return self.http.send(method, url, headers=headers, data=data, follow_redirects=follow_redirects)
 
     def request(self, method, url, headers=None, body=None, data=None, auth=None, idempotent=True,
-                is_transient=None, is_throttled=None, what="the request"):
+                is_transient=None, is_throttled=None, follow_redirects=True, what="the request"):
         """Send with retries and return the final HttpResponse (which may be an error the caller interprets).
 
         ``auth(force_refresh, claims)`` returns a bearer token; on a 401 it is called once more with
         ``force_refresh`` True, or, when the 401 is a claims challenge, once with the claims asked for.
         ``is_transient(response)`` flags service-specific transient errors beyond 429/503/504, and
         ``is_throttled(response)`` service-specific throttling beyond 429 (a request that was not executed, so even
-        a non-idempotent one is resent): this layer knows no service.
+        a non-idempotent one is resent): this layer knows no service. ``follow_redirects`` False (token requests)
+        follows no redirect at all; otherwise only those that carry nothing to another origin (``session.py``).
         Non-idempotent requests are resent only when they provably were not executed (connect failure,
         429); otherwise an ambiguous failure raises OutcomeUnknownError.
         """
@@ -110,7 +112,7 @@ class Transport:
             was_throttled = False
             self._await_gate(url)
             try:
-                response = self.send_once(method, url, headers, body, data)
+                response = self.send_once(method, url, headers, body, data, follow_redirects)
             except TlsFailed as exc:
                 raise TransportError("TLS verification failed for %s: %s, so %s was not sent; check that ca_path "
                                      "(%s) holds the CA that signed the service's (or the proxy's) certificate, and "

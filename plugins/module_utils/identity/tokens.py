@@ -98,7 +98,8 @@ class MsalHttpClient:
         if params:
             from urllib.parse import urlencode   # pylint: disable=import-outside-toplevel
             url = "%s%s%s" % (url, "&" if "?" in url else "?", urlencode(params))
-        response = self.transport.request(method, url, headers=headers, data=data, what=self.what)
+        response = self.transport.request(method, url, headers=headers, data=data, follow_redirects=False,
+                                          what=self.what)
         return _MsalResponse(response.status, response.text, dict(response.headers))
 
     def _discovery(self, url):

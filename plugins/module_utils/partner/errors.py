@@ -5,7 +5,7 @@
 from ..errors import NotFoundError, ServiceError
 
 
-def graph_error(response, action, tenant):
+def graph_error(response, action, tenant, cloud_hint=""):
     """Graph: ``{"error":{"code":…,"message":…}}`` (Graph docs, concepts/errors)."""
     doc = response.json() or {}
     error = doc.get("error") if isinstance(doc, dict) else None
@@ -14,7 +14,7 @@ def graph_error(response, action, tenant):
     text = error.get("message") or response.text.strip()[:300] or "no details"
     hint = ""
     if response.status == 401:
-        hint = " Get a fresh token or check that the app is consented in the tenant."
+        hint = " Get a fresh token or check that the app is consented in the tenant." + (" " + cloud_hint if cloud_hint else "")
     elif response.status == 403:
         hint = (" The partner app lacks the Graph permission for this call in the tenant (for consent changes: "
                 "DelegatedPermissionGrant.ReadWrite.All), or the partner user lacks the GDAP role.")

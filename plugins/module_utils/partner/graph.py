@@ -25,7 +25,7 @@ class GraphClient(JsonService):
         return "Graph %s in tenant %s" % (action, self.tenant)
 
     def _error(self, response, action):
-        return graph_error(response, action, self.tenant)
+        return graph_error(response, action, self.tenant, self.endpoints.cloud_hint("graph"))
 
     def list(self, path, params=None):
         """All items of a collection, following ``@odata.nextLink``."""

@@ -16,7 +16,6 @@ from ..exchange.engine import ExchangeTenant
 from ..tokens import InvalidToken
 from ..wire import Headers, Request, Response
 
-AUDIENCE = st.RESOURCE_AUDIENCES[st.EXCHANGE_APP_ID]
 CONTENT_TYPE = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
 DEFAULT_HOST = "outlook.office365.com"
 WWW_AUTHENTICATE = (f'Bearer client_id="{st.EXCHANGE_APP_ID}", '
@@ -99,7 +98,7 @@ def _claims_refusal(sandbox, claims, customer):
 def _authorize(sandbox, headers, customer, cmdlet):
     """None when the token may run cmdlets in ``customer``; else the 401/403 Exchange answers."""
     try:
-        claims = sandbox.tokens.verify(headers.get("authorization"), audience=AUDIENCE)
+        claims = sandbox.tokens.verify(headers.get("authorization"), audience=st.audience_for(customer, st.EXCHANGE_APP_ID))
     except InvalidToken:
         return _unauthorized()
     if str(claims.get("tid", "")).lower() != customer.id.lower():

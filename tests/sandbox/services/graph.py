@@ -75,8 +75,11 @@ def _unlocked(handler):
 def _guarded(handler):
     """Authenticate, resolve the tenant from ``tid``, and turn GraphError into the Graph error shape."""
     def run(sandbox, request: Request, **groups) -> Response:
+        peeked = sandbox.tokens.peek(request.headers.get("authorization")) or {}
+        home = sandbox.store.directory(str(peeked.get("tid", "")))
         try:
-            claims = sandbox.tokens.verify(request.headers.get("authorization"), AUDIENCE)
+            claims = sandbox.tokens.verify(request.headers.get("authorization"),
+                                           st.audience_for(home, st.GRAPH_APP_ID) if home is not None else AUDIENCE)
         except InvalidToken as exc:
             return graph_error(request, 401, "InvalidAuthenticationToken", f"Access token validation failure: {exc.reason}.",
                                headers={"www-authenticate": 'Bearer realm="", authorization_uri='

@@ -13,7 +13,7 @@ from ..wire import Request, Response
 from . import device_code
 
 OIDC_SCOPES = {"openid", "profile", "offline_access", "email"}
-AUDIENCE_TO_APP = {aud: app_id for app_id, aud in st.RESOURCE_AUDIENCES.items()}
+AUDIENCE_TO_APP = {aud: app_id for audiences in st.CLOUD_AUDIENCES.values() for app_id, aud in audiences.items()}
 DIRECTORY_ROLE_TEMPLATE_IDS = {"Exchange Administrator": "29232cdf-9323-42fd-ade2-1d097af3e4de",
                                "Global Administrator": "62e90394-69f5-4237-9190-012177145e10"}
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -206,6 +206,14 @@ def _parse_scope(request, scope_param: str) -> Tuple[Optional[str], List[str], O
     return AUDIENCE_TO_APP.get(resource) or resource, names, None
 
 
+def _audience(scope_param, resource_app_id):
+    """The resource URI the scope names (any cloud's), as the token's ``aud``; None for an unknown resource."""
+    resource = (scope_param.split() or [""])[0].rpartition("/")[0].lower()
+    if AUDIENCE_TO_APP.get(resource) == resource_app_id:
+        return resource
+    return st.RESOURCE_AUDIENCES.get(resource_app_id)
+
+
 def _refresh_token_grant(sandbox, request, form, directory: st.Tenant) -> Response:
     store, faults, now = sandbox.store, sandbox.faults, sandbox.clock.now()
     value = form.get("refresh_token")
@@ -229,7 +237,7 @@ def _refresh_token_grant(sandbox, request, form, directory: st.Tenant) -> Respon
     refused = _without_partner_access(store, request, directory)
     if refused:
         return refused
-    audience = st.RESOURCE_AUDIENCES.get(resource_app_id)
+    audience = _audience(form.get("scope", ""), resource_app_id)
     if audience is None:
         return aadsts_error(500011, request, resource=resource_app_id, tenant=directory.id)
     app = store.partner.app
@@ -285,7 +293,7 @@ def _client_credentials_grant(sandbox, request, form, directory: st.Tenant) -> R
     if names != [".default"]:
         return aadsts_error(70011, request, detail="Client credential flows must have a scope value with /.default "
                                                    "suffixed to the resource identifier (application ID URI).")
-    audience = st.RESOURCE_AUDIENCES.get(resource_app_id)
+    audience = _audience(form.get("scope", ""), resource_app_id)
     app = store.partner.app
     with store.lock:
         app_sp = directory.sp_by_app_id(app.client_id)

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import trustme
 
+from ansible_collections.csp.exchange.plugins.module_utils.errors import TransportError
 from ansible_collections.csp.exchange.plugins.module_utils.http.session import (
     HttpSession, NotSent, SentUnanswered, TlsFailed, tls_context)
 
@@ -20,7 +21,11 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def do_GET(self):
+        self.do_POST()
+
     def do_POST(self):
+        self.server.methods.append(self.command)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
         self.server.seen.append((self.path, body, self.client_address[1]))
@@ -37,9 +42,10 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b'{"value": [')
             self.close_connection = True
             return
-        if self.path == "/redirect":
-            self.send_response(307)
-            self.send_header("Location", "/a")
+        if self.path == "/redirect" or self.path.startswith("/redirect-to/"):
+            code, target = self.path[len("/redirect-to/"):].split("/", 1) if self.path != "/redirect" else ("307", "/a")
+            self.send_response(int(code))
+            self.send_header("Location", target.replace("!", "/"))
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
@@ -69,6 +75,7 @@ def server(ca):
     ca.issue_cert("127.0.0.1").configure_cert(context)
     httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
     httpd.seen = []
+    httpd.methods = []
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield httpd
@@ -108,6 +115,41 @@ def test_gzip_is_decoded_and_a_bogus_gzip_body_is_empty_only_on_an_error(ca, ser
 def test_redirects_are_followed(ca, server, tmp_path):
     answer = session_for(ca, tmp_path).send("POST", url(server, "/redirect"), data=b"xy")
     assert answer.status == 200 and [s[0] for s in server.seen] == ["/redirect", "/a"]
+
+
+def redirect_to(server, target, code=307):
+    return url(server, "/redirect-to/%d/%s" % (code, target.replace("/", "!")))
+
+
+def test_a_redirect_elsewhere_is_refused_before_anything_goes_there(ca, server, tmp_path):
+    plain = socket.socket()
+    plain.bind(("127.0.0.1", 0))
+    plain.listen(1)
+    plain.settimeout(0.5)
+    elsewhere = "http://127.0.0.1:%d/steal" % plain.getsockname()[1]
+    http = session_for(ca, tmp_path)
+    with pytest.raises(TransportError, match="https://127.0.0.1:%d answered HTTP 307 with a redirect to "
+                                             "http://127.0.0.1:%d" % (server.server_address[1], plain.getsockname()[1])):
+        http.send("POST", redirect_to(server, elsewhere), data=b"client_secret=s3cret")
+    with pytest.raises(TransportError, match="carries credentials"):
+        http.send("GET", redirect_to(server, elsewhere), headers={"Authorization": "Bearer t0ken"})
+    with pytest.raises(TransportError, match="away from https"):
+        http.send("GET", redirect_to(server, elsewhere))
+    with pytest.raises(socket.timeout):
+        plain.accept()          # the plain listener never saw a connection
+    plain.close()
+
+
+def test_a_token_request_follows_no_redirect_even_on_the_same_host(ca, server, tmp_path):
+    with pytest.raises(TransportError, match="a token request follows no redirect"):
+        session_for(ca, tmp_path).send("POST", url(server, "/redirect"), data=b"refresh_token=r", follow_redirects=False)
+    assert [s[0] for s in server.seen] == ["/redirect"]
+
+
+def test_a_303_becomes_a_get_without_the_body(ca, server, tmp_path):
+    answer = session_for(ca, tmp_path).send("POST", redirect_to(server, "/b", code=303), data=b"xyz")
+    assert answer.status == 200 and server.seen[-1][:2] == ("/b", b"")
+    assert server.methods[-1] == "GET"
 
 
 def test_an_idle_connection_closed_by_the_server_is_replaced_not_failed(ca, server, tmp_path):

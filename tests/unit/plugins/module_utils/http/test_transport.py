@@ -29,7 +29,7 @@ class Scripted(Transport):
         self.answers = list(answers)
         self.sent = []
 
-    def send_once(self, method, url, headers=None, body=None, data=None):
+    def send_once(self, method, url, headers=None, body=None, data=None, follow_redirects=True):
         self.sent.append(dict(headers or {}))
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):

@@ -24,7 +24,7 @@ class Scripted(Transport):
         super().__init__(sleep=self.sleeps.append, retry_policy=RetryPolicy(max_retries=3), **kwargs)
         self.answers = list(answers)
 
-    def send_once(self, method, url, headers=None, body=None, data=None):
+    def send_once(self, method, url, headers=None, body=None, data=None, follow_redirects=True):
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
