@@ -80,11 +80,13 @@ class PlaybookRun:
 
 def run_playbook(playbook: str, env: Dict[str, str], inventory: Optional[str] = None, check: bool = False,
                  diff: bool = False, extra_vars: Optional[dict] = None, verbosity: int = 0, forks: int = 5,
-                 timeout: int = 600) -> PlaybookRun:
+                 timeout: int = 600, limit: Optional[str] = None) -> PlaybookRun:
     with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as handle:
         results_path = handle.name
     cmd = [_tool("ansible-playbook"), playbook, "--forks", str(forks)]
     cmd += ["-i", inventory] if inventory else ["-i", "localhost,", "-c", "local"]
+    if limit:
+        cmd += ["--limit", limit]
     if check:
         cmd.append("--check")
     if diff:

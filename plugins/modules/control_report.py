@@ -23,6 +23,12 @@ options:
     description: Host names in the same order as O(tenants).
     type: list
     elements: str
+  run_id:
+    description:
+      - The identity of the run the results come from, written into the report (JSON, and a JUnit property). The
+        playbooks set one per playbook run (C(csp_run_id), else C(CSP_RUN_ID), else the AWX job), so that job
+        slices of one run can be merged and a stale slice cannot.
+    type: str
   json_path:
     description: Where to write the JSON report (directories are created).
     type: path
@@ -39,13 +45,20 @@ author:
 """
 
 EXAMPLES = r"""
+# Once, on the controller, in the play that checked the tenants: every host of the run (--limit respected), a
+# host that recorded nothing (unreachable) as null.
 - name: Write the SCuBA reports
   csp.exchange.control_report:
-    tenants: "{{ groups.customers | map('extract', hostvars) | map(attribute='scuba_tenant', default=none) | list }}"
-    hosts: "{{ groups.customers }}"
+    tenants: >-
+      {% set found = [] %}{% for h in ansible_play_hosts_all %}{% set _ = found.append(hostvars[h].scuba_tenant
+      | default(none)) %}{% endfor %}{{ found }}
+    hosts: "{{ ansible_play_hosts_all }}"
+    run_id: "{{ csp_report_run_id }}"
     json_path: reports/scuba.json
     junit_path: reports/scuba.xml
     html_path: reports/scuba.html
+  delegate_to: localhost
+  run_once: true
 """
 
 RETURN = r"""
@@ -69,12 +82,13 @@ def main():
     module = AnsibleModule(argument_spec=dict(
         tenants=dict(type="list", elements="raw", required=True),
         hosts=dict(type="list", elements="str"),
+        run_id=dict(type="str"),
         json_path=dict(type="path", required=True),
         junit_path=dict(type="path", required=True),
         html_path=dict(type="path"),
     ))
     p = module.params
-    report = build(p["tenants"], p["hosts"])
+    report = build(p["tenants"], p["hosts"], p["run_id"])
     try:
         pipeline.write_all(KIND, report, p["json_path"], p["junit_path"], p["html_path"])
     except (IOError, OSError) as exc:

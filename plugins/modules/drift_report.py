@@ -14,7 +14,9 @@ description:
   - The JUnit file is UTF-8 whatever the locale, and characters XML cannot carry (control characters in an
     identity or message) are shown escaped, so the file always parses.
   - With O(reports), merges the JSON reports of several runs over parts of the inventory (job slices) into one
-    report, JSON and JUnit, equal to the report of one run over all hosts.
+    report, JSON and JUnit, equal to the report of one run over all hosts. Every report must carry the same
+    C(run_id) (reports of different runs, or without one, are refused); a report given twice counts once; a host
+    found in two slices is an error case.
   - Used by C(playbooks/drift.yml) and C(playbooks/drift_merge.yml); runs on the controller.
 options:
   tenants:
@@ -27,7 +29,8 @@ options:
   reports:
     description:
       - Paths of JSON drift reports written by runs over parts of the inventory (job slices), to merge.
-      - A host found in two reports fails the task (the slices overlap); a file that is not a drift report too.
+      - A host found in two different reports is an error case (the slices overlap); reports of different runs, and
+        a file that is not a drift report, fail the task.
     type: list
     elements: path
   hosts:
@@ -37,6 +40,12 @@ options:
         that no report holds is an error case.
     type: list
     elements: str
+  run_id:
+    description:
+      - With O(tenants), the identity of the run the results come from, written into the report (JSON, and a JUnit property). The
+        playbooks set one per playbook run (C(csp_run_id), else C(CSP_RUN_ID), else the AWX job), so that job
+        slices of one run can be merged and a stale slice cannot.
+    type: str
   json_path:
     description: Where to write the JSON report (directories are created).
     type: path
@@ -67,11 +76,16 @@ author:
 EXAMPLES = r"""
 - name: Write JSON and JUnit reports
   csp.exchange.drift_report:
-    tenants: "{{ groups.customers | map('extract', hostvars) | map(attribute='drift_tenant', default=none) | list }}"
-    hosts: "{{ groups.customers }}"
+    tenants: >-
+      {% set found = [] %}{% for h in ansible_play_hosts_all %}{% set _ = found.append(hostvars[h].drift_tenant
+      | default(none)) %}{% endfor %}{{ found }}
+    hosts: "{{ ansible_play_hosts_all }}"
+    run_id: "{{ csp_report_run_id }}"
     json_path: reports/drift.json
     junit_path: reports/drift.xml
   check_mode: false
+  delegate_to: localhost
+  run_once: true
 
 - name: Merge the reports of three job slices into one
   csp.exchange.drift_report:
@@ -93,6 +107,10 @@ errors:
   type: int
 summary:
   description: One sentence describing the outcome.
+  returned: success
+  type: str
+run_id:
+  description: The run the report belongs to.
   returned: success
   type: str
 """
@@ -125,18 +143,19 @@ def main():
         tenants=dict(type="list", elements="raw"),
         reports=dict(type="list", elements="path"),
         hosts=dict(type="list", elements="str"),
+        run_id=dict(type="str"),
         json_path=dict(type="path", required=True),
         junit_path=dict(type="path", required=True),
         html_path=dict(type="path"),
     ), mutually_exclusive=[["tenants", "reports"]], required_one_of=[["tenants", "reports"]])
     p = module.params
-    report = read_reports(module) if p["reports"] is not None else build(p["tenants"], p["hosts"])
+    report = read_reports(module) if p["reports"] is not None else build(p["tenants"], p["hosts"], p["run_id"])
     try:
         pipeline.write_all(KIND, report, p["json_path"], p["junit_path"], p["html_path"])
     except (IOError, OSError) as exc:
         module.fail_json(msg="Could not write the drift report: %s." % exc)
     module.exit_json(changed=True, drifted=report["drifted"], errors=report["errors"], summary=KIND.summary(report),
-                     json_path=p["json_path"], junit_path=p["junit_path"])
+                     json_path=p["json_path"], junit_path=p["junit_path"], run_id=report["run_id"])
 
 
 if __name__ == "__main__":

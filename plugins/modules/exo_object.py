@@ -17,6 +17,14 @@ description:
   - "Where Get- and New-/Set- disagree the module translates: a rule's C(State) is created with C(-Enabled) and
     changed with C(Enable-X)/C(Disable-X); C(IsDefault: true) becomes the switch C(-MakeDefault); C(New-DkimSigningConfig)
     is named with C(-DomainName); C(New-RemoteDomain) takes only C(Name) and C(DomainName)."
+  - The object is found by O(identity), and C(New-X) names it so. A C(Name) in O(settings) that differs from
+    O(identity) renames it where C(Set-X) takes C(-Name) in Exchange Online (a transport rule, a remote domain, a
+    rule or connector, for example). The object is then found by either name, and created under the new one when
+    missing.
+    Where C(Set-X) cannot rename, and when O(create_parameters) names the object differently from O(identity), the
+    task fails before any write.
+  - A C(New-X) whose answer was lost is never sent again in the same run. The object is read back, allowing for
+    replication lag, and the task fails naming what to check when it still cannot be seen.
   - A dehydrated organisation gets C(Enable-OrganizationCustomization) once, when Exchange asks for it.
   - A parameter Exchange refuses as access denied (a licence-dependent parameter, such as Defender for Office 365
     settings of an anti-phish policy) is left out, the rest is applied, and the task fails naming it in
@@ -54,6 +62,7 @@ options:
     description:
       - Parameters only C(New-X) takes (for example C(DomainName) of a remote domain, C(KeySize) of a DKIM
         signing configuration). Sent when the object is created, never compared.
+      - A name given here (C(Name), or C(DomainName) of a DKIM signing configuration) must equal O(identity).
     type: dict
     default: {}
   allow_destructive:

@@ -63,12 +63,14 @@ def test_three_slices_merge_into_the_one_run_report(nine_tenants, collections, t
 
     whole_dir = str(tmp_path / "whole")
     whole = harness.run_playbook(os.path.join(PLAYBOOKS, "drift.yml"), env, inventory=inventory, forks=10,
-                                 extra_vars={"drift_report_dir": whole_dir})
+                                 extra_vars={"drift_report_dir": whole_dir, "csp_run_id": "nightly-1"})
     assert whole.rc != 0, dump(whole)
     whole_json, whole_xml = read(whole_dir)
     assert whole_json["tenants"] == 9 and whole_json["drifted"] >= 1 and whole_json["errors"] >= 1
 
-    # AWX gives slice i the hosts i, i+N, i+2N, ... of the inventory; here each slice is a --limit of them.
+    # AWX gives slice i the hosts i, i+N, i+2N, ... of the inventory; here each slice is a --limit of them, all of
+    # one run (the same run_id, as AWX's workflow job id gives them); the whole run above used it too, so that the
+    # merged report can be compared with it byte for byte.
     nine_tenants.sandbox.log.clear()
     runs = []
     for index in range(SLICES):
@@ -78,7 +80,7 @@ def test_three_slices_merge_into_the_one_run_report(nine_tenants, collections, t
             private_data_dir=str(tmp_path / ("runner%d" % index)), playbook=os.path.join(PLAYBOOKS, "drift.yml"),
             inventory=inventory, limit=",".join(hosts[index::SLICES]), forks=5, quiet=True,
             envvars=dict(env, PATH=harness.BIN + os.pathsep + env.get("PATH", "")),
-            extravars={"drift_report_dir": directory})))
+            extravars={"drift_report_dir": directory, "csp_run_id": "nightly-1"})))
     slice_reports = []
     for directory, (thread, runner) in runs:
         thread.join(600)
@@ -99,12 +101,14 @@ def test_three_slices_merge_into_the_one_run_report(nine_tenants, collections, t
     assert merged_xml == whole_xml
 
 
-def test_a_missing_slice_and_overlapping_slices_are_not_silent(sb, tmp_path):
-    one = {"tenants": 1, "drifted": 0, "errors": 0, "cases": [
+def test_a_missing_slice_and_a_report_given_twice_are_not_silent(sb, tmp_path):
+    one = {"tenants": 1, "drifted": 0, "errors": 0, "run_id": "run-1", "cases": [
         {"tenant": "t1", "host": "a.example", "object": "Mailbox", "rule": "r", "status": "ok", "matched": 2,
          "drift": [], "failed_identities": [], "message": None}]}
     path = tmp_path / "one.json"
     path.write_text(json.dumps(one))
+    stale = tmp_path / "stale.json"         # another host's slice, from an earlier run
+    stale.write_text(json.dumps(dict(one, run_id="run-0", cases=[dict(one["cases"][0], host="b.example")])))
     run = sb.play("""
         - name: missing
           csp.exchange.drift_report:
@@ -112,16 +116,26 @@ def test_a_missing_slice_and_overlapping_slices_are_not_silent(sb, tmp_path):
             hosts: [a.example, b.example]
             json_path: "%(dir)s/m/drift.json"
             junit_path: "%(dir)s/m/drift.xml"
-        - name: overlap
+        - name: twice
           csp.exchange.drift_report:
             reports: ["%(path)s", "%(copy)s"]
             json_path: "%(dir)s/o/drift.json"
             junit_path: "%(dir)s/o/drift.xml"
+        - name: two runs
+          csp.exchange.drift_report:
+            reports: ["%(path)s", "%(stale)s"]
+            json_path: "%(dir)s/r/drift.json"
+            junit_path: "%(dir)s/r/drift.xml"
           ignore_errors: true
-    """ % {"path": path, "copy": shutil.copy(str(path), str(tmp_path / "copy.json")), "dir": tmp_path})
+    """ % {"path": path, "copy": shutil.copy(str(path), str(tmp_path / "copy.json")), "dir": tmp_path,
+           "stale": stale})
     missing = run.task("missing")
     assert missing["errors"] == 1 and missing["drifted"] == 0, dump(run)
     report = read(str(tmp_path / "m"))[0]
     assert [c["host"] for c in report["cases"]] == ["a.example", "b.example"] and report["tenants"] == 2
     assert "no slice reported this host" in report["cases"][1]["message"]
-    assert "a.example is in both" in run.task("overlap")["msg"]
+    twice = run.task("twice")
+    assert twice["errors"] == 0 and read(str(tmp_path / "o"))[0]["tenants"] == 1, dump(run)   # counted once
+    refused = run.task("two runs")
+    assert "different runs" in refused["msg"] and "run-0" in refused["msg"], refused
+    assert not os.path.exists(str(tmp_path / "r" / "drift.json"))

@@ -147,3 +147,82 @@ def test_lost_answers_and_throttling_create_each_object_once(sb):
     sb.sandbox.log.clear()
     calm = sb.play(tasks())
     assert calm.rc == 0 and actions(calm) == ["none"] * 3 and exchange_writes(sb) == [], dump(calm)
+
+
+def named_rule(identity, create_name=None, settings_name=None):
+    settings = dict(RULE, **({"Name": settings_name} if settings_name else {}))
+    return """
+- name: rule
+  csp.exchange.exo_object:
+      tenant: contoso.com
+      object: TransportRule
+      identity: %s
+      create_parameters: %s
+      settings: %s
+""" % (json.dumps(identity), json.dumps({"Name": create_name} if create_name else {}), json.dumps(settings))
+
+
+def test_name_in_create_parameters_and_settings_creates_once_and_a_rerun_writes_nothing(sb):
+    first = sb.play(named_rule("Warn", create_name="Warn", settings_name="Warn"))
+    assert first.rc == 0 and first.task("rule")["action"] == "created", dump(first)
+    assert exchange_writes(sb) == ["New-TransportRule"]
+    sb.sandbox.log.clear()
+    again = sb.play(named_rule("Warn", create_name="Warn", settings_name="Warn"))
+    assert again.rc == 0 and again.task("rule")["action"] == "none" and exchange_writes(sb) == [], dump(again)
+
+
+def test_a_name_setting_renames_where_set_can_and_the_rerun_finds_the_new_name(sb):
+    created = sb.play(named_rule("Old name"))
+    assert created.rc == 0, dump(created)
+    sb.sandbox.log.clear()
+    renamed = sb.play(named_rule("Old name", settings_name="New name"))
+    assert renamed.rc == 0 and renamed.task("rule")["action"] == "updated", dump(renamed)
+    assert exchange_writes(sb) == ["Set-TransportRule"]
+    assert [r["Name"] for r in sb.exchange(CONTOSO, "TransportRule")] == ["New name"]
+    sb.sandbox.log.clear()
+    again = sb.play(named_rule("Old name", settings_name="New name"))
+    assert again.rc == 0 and again.task("rule")["action"] == "none" and exchange_writes(sb) == [], dump(again)
+
+
+def test_a_name_the_object_could_never_be_found_by_is_refused_before_any_write(sb):
+    differing = sb.play(named_rule("Warn", create_name="Another name"))
+    assert differing.rc != 0 and "differs from identity" in differing.task("rule")["msg"], dump(differing)
+    policy = sb.play("""
+- name: policy
+  csp.exchange.exo_object:
+      tenant: contoso.com
+      object: HostedOutboundSpamFilterPolicy
+      identity: Partner outbound
+      settings: {Name: Renamed outbound, RecipientLimitPerDay: 500}
+""")
+    assert policy.rc != 0, dump(policy)
+    assert "Set-HostedOutboundSpamFilterPolicy cannot rename" in policy.task("policy")["msg"]
+    assert exchange_writes(sb) == [] and sb.exchange(CONTOSO, "TransportRule") == []
+
+
+def test_a_lost_new_answer_with_replication_lag_sends_exactly_one_new(sb):
+    sb.sandbox.faults.update(service="exchange", tenant=CONTOSO, lost_write_rate=1.0, replication_lag_s=3)
+    run = sb.play(named_rule("Lagging rule"))
+    assert run.rc == 0, dump(run)
+    assert [c for c in exchange_writes(sb) if c.startswith("New-")] == ["New-TransportRule"]
+    assert [r["Name"] for r in sb.exchange(CONTOSO, "TransportRule")] == ["Lagging rule"]
+
+
+def test_a_new_object_named_by_settings_is_created_under_that_name_once(sb):
+    task = """
+- name: domain
+  csp.exchange.exo_object:
+      tenant: contoso.com
+      object: RemoteDomain
+      identity: Partner
+      create_parameters: {DomainName: partner.example}
+      settings: {Name: Partner domain, AutoForwardEnabled: false}
+"""
+    first = sb.play(task)
+    assert first.rc == 0 and first.task("domain")["action"] == "created", dump(first)
+    assert exchange_writes(sb) == ["New-RemoteDomain", "Set-RemoteDomain"]
+    sb.sandbox.log.clear()
+    again = sb.play(task)
+    assert again.rc == 0 and again.task("domain")["action"] == "none" and exchange_writes(sb) == [], dump(again)
+    domains = dict((r["Name"], r) for r in sb.exchange(CONTOSO, "RemoteDomain"))
+    assert sorted(domains) == ["Default", "Partner domain"] and domains["Partner domain"]["AutoForwardEnabled"] is False

@@ -24,6 +24,20 @@ SWITCHES = {"isdefault": "MakeDefault"}
 # MSFT_EXODkimSigningConfig.psm1 l.239-255).
 CREATE_NAME = {"dkimsigningconfig": "DomainName"}
 
+# Nouns whose Set- takes -Name in Exchange Online, so that a different Name is a rename (MicrosoftDocs/
+# office-docs-powershell at 93336da, exchange/exchange-ps/exchange/Set-<noun>.md, "Applicable: ... Exchange Online").
+# Elsewhere the name is fixed at creation.
+RENAMABLE = frozenset(noun.lower() for noun in (
+    "ATPProtectionPolicyRule", "ActiveSyncMailboxPolicy", "AddressBookPolicy", "AddressList", "AntiPhishRule", "Contact",
+    "DataClassification", "DataEncryptionPolicy", "DistributionGroup", "DlpPolicy", "DynamicDistributionGroup",
+    "EOPProtectionPolicyRule", "EmailAddressPolicy", "GlobalAddressList", "Group", "HostedContentFilterRule",
+    "HostedOutboundSpamFilterRule", "InboundConnector", "InboxRule", "JournalRule", "MailContact", "MailPublicFolder",
+    "MailUser", "Mailbox", "MailboxSearch", "MalwareFilterRule", "ManagementScope", "MessageClassification",
+    "MobileDeviceMailboxPolicy", "OfflineAddressBook", "OrganizationRelationship", "OutboundConnector",
+    "OutlookProtectionRule", "OwaMailboxPolicy", "PartnerApplication", "PublicFolder", "RemoteDomain",
+    "ReportSubmissionRule", "RetentionPolicy", "RetentionPolicyTag", "RoleAssignmentPolicy", "RoleGroup",
+    "SafeAttachmentRule", "SafeLinksRule", "SharingPolicy", "SweepRule", "TransportRule", "User"))
+
 # Nouns whose New- takes only some of the properties Set- takes: these are sent to New-, the rest to Set- right
 # after (New-RemoteDomain takes Name and DomainName only: M365DSC MSFT_EXORemoteDomain.psm1 l.411-438).
 NEW_TAKES = {
@@ -79,6 +93,10 @@ DEFAULT_PROPERTIES = {
 
 def create_name(noun):
     return CREATE_NAME.get(noun.lower(), "Name")
+
+
+def renamable(noun):
+    return noun.lower() in RENAMABLE
 
 
 def new_takes(noun, name):

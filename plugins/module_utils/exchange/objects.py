@@ -5,7 +5,14 @@ properties), removed with Remove-. Get/Set disagreements come from ``object_rule
 forms from ``settings`` and ``normalize``, as for ``exo_settings``.
 
 A plan is a list of steps (cmdlet, parameters). Writes that may or may not have happened (a lost answer) are not
-resent blindly: the object is read again and the remaining steps planned from what Exchange now shows.
+resent blindly: the object is read again (after a lost ``New-``, with the same allowance for replication lag as the
+writes that follow a creation) and the remaining steps planned from what Exchange now shows; a second ``New-`` for
+the same object is never sent in one run.
+
+The object's name is decided in one place (``_new_name``): ``identity`` is the name it is found by; ``New-`` gives
+it that name, or the ``Name`` of ``settings`` where that differs and ``Set-`` can rename (a rename is then a property
+change, and a rerun finds the object by its new name); a name that could only lead to an object the next run cannot
+find is refused before any request.
 """
 
 import time
@@ -37,20 +44,69 @@ class ObjectRun:
         self.identity = identity
         self.desired = [Desired(name, value) for name, value in (settings or {}).items()]
         self.create_parameters = dict(create_parameters or {})
+        self.name_parameter = rules.create_name(noun)
+        self.new_name = self._new_name()    # the name New- gives the object, and the target of a rename
+        self.current = identity             # the name Exchange knows the object by now
+        self._new_sent = False
         self.refused = []           # [{parameter, cmdlet, reason}]: licence-dependent parameters access denied
         self.differing = set()      # names of the desired properties that differed from what Get- showed
         self._customized = False
 
+    def _new_name(self):
+        """The name ``New-`` gives the object (``identity`` unless ``settings`` renames it); refuses names that would
+        create an object the next run cannot find by ``identity``."""
+        given = next((k for k in self.create_parameters if k.lower() == self.name_parameter.lower()), None)
+        if given is not None:
+            value = self.create_parameters.pop(given)
+            if self.identity and str(value).lower() != self.identity.lower():
+                raise InvalidInputError(
+                    "%s '%s': create_parameters %s '%s' differs from identity, so the object would be created under a "
+                    "name it is never found by; set identity to '%s' (the name it is created with), or leave %s out of "
+                    "create_parameters. Nothing was written." % (self.noun, self.identity, given, value, value, given))
+        wanted = next((d for d in self.desired if d.name.lower() == "name"), None)
+        if self.singleton or wanted is None or self.name_parameter != "Name" or \
+                str(wanted.value).lower() == (self.identity or "").lower():
+            return self.identity
+        if not rules.renamable(self.noun):
+            raise InvalidInputError(
+                "%s '%s': settings Name '%s' would rename it, and Set-%s cannot rename (it takes no Name in Exchange "
+                "Online). Set identity to '%s' to manage the object of that name, or leave Name out of settings. Nothing "
+                "was written." % (self.noun, self.identity, wanted.value, self.noun, wanted.value))
+        return str(wanted.value)
+
     # -- reading ---------------------------------------------------------------------------------------------------
 
     def read(self):
-        """The object as Get- shows it, or None when it does not exist."""
-        parameters = {} if self.singleton and not self.identity else {"Identity": self.identity}
-        try:
-            rows = self.client.invoke("Get-%s" % self.noun, parameters).rows
-        except NotFoundError:
-            return None
-        return rows[0] if rows else None
+        """The object as Get- shows it (by identity, or by its new name once renamed), or None when it does not
+        exist."""
+        if self.singleton and not self.identity:
+            rows = self.client.invoke("Get-%s" % self.noun, {}).rows
+            return rows[0] if rows else None
+        for name in [self.identity] + ([self.new_name] if self.new_name != self.identity else []):
+            try:
+                rows = self.client.invoke("Get-%s" % self.noun, {"Identity": name}).rows
+            except NotFoundError:
+                continue
+            if rows:
+                self.current = name
+                return rows[0]
+        return None
+
+    def _read_after_lost_answer(self):
+        """The object after a write whose answer was lost. After a lost New-, with the replication lag allowed to the
+        writes that follow a creation; an object still not visible then is reported, never created a second time."""
+        row = self.read()
+        waits = list(REPLICATION_WAITS) if self._new_sent else []
+        while row is None and waits:
+            time.sleep(waits.pop(0))
+            row = self.read()
+        if row is None and self._new_sent:
+            raise OutcomeUnknownError(
+                "New-%s '%s' in tenant %s got no answer and the object is still not visible after %d s; it was not "
+                "sent again (a second New- could create a duplicate): check with Get-%s -Identity '%s' before running "
+                "again." % (self.noun, self.new_name, self.client.token_tenant, sum(REPLICATION_WAITS), self.noun,
+                            self.new_name))
+        return row
 
     def compared(self, row):
         """The desired properties as ``row`` shows them (``before``/``after``); None when absent."""
@@ -92,20 +148,21 @@ class ObjectRun:
             except OutcomeUnknownError:
                 if attempt + 1 == ATTEMPTS:
                     raise
-                steps = self.plan(state, self.read(), allow_destructive)[1]
+                steps = self.plan(state, self._read_after_lost_answer(), allow_destructive)[1]
         if state == "absent":
             return action, before, None
         wanted = dict((d.name, d.value) for d in self.desired if action == "created" or d.name in self.differing)
         return action, before, dict(before or {}, **wanted)
 
     def plan_create(self):
-        name_parameter = rules.create_name(self.noun)
-        new = {name_parameter: self.identity}
+        new = {self.name_parameter: self.new_name}
         new.update(self.create_parameters)
         later = {}
         for setting in self.desired:
             if setting.operation == "remove":       # nothing to remove from an object that does not exist yet
                 continue
+            if setting.name.lower() == self.name_parameter.lower():
+                continue                            # New- names it (_new_name)
             value = setting.value
             if rules.has_state(self.noun) and setting.name.lower() == rules.STATE_PROPERTY.lower():
                 new["Enabled"] = str(value).strip().lower() == "enabled"
@@ -118,7 +175,7 @@ class ObjectRun:
                 later[setting.name] = to_set_value(setting.name, value)
         steps = [Step("New-%s" % self.noun, new)]
         if later:
-            steps.append(Step("Set-%s" % self.noun, dict(later, Identity=self.identity), after_create=True))
+            steps.append(Step("Set-%s" % self.noun, dict(later, Identity=self.new_name), after_create=True))
         return steps
 
     def plan_update(self, row):
@@ -126,12 +183,15 @@ class ObjectRun:
         if change is None:
             return []
         self.differing = set(change.parameters)
-        identity = {} if self.singleton and not self.identity else {"Identity": self.identity}
+        identity = {} if self.singleton and not self.identity else {"Identity": self.current}
+        # After a rename in the Set-, the steps that follow address the object by its new name.
+        renamed = dict(identity, Identity=self.new_name) if any(n.lower() == "name" for n in change.parameters) \
+            else identity
         steps, parameters = [], {}
         for name, value in change.parameters.items():
             if rules.has_state(self.noun) and name.lower() == rules.STATE_PROPERTY.lower():
                 verb = "Enable" if str(value).strip().lower() == "enabled" else "Disable"
-                steps.append(Step("%s-%s" % (verb, self.noun), dict(identity)))
+                steps.append(Step("%s-%s" % (verb, self.noun), dict(renamed)))
             elif name.lower() in rules.SWITCHES:
                 if not _truthy(value):
                     raise InvalidInputError(
@@ -153,6 +213,8 @@ class ObjectRun:
     def _write(self, step):
         parameters = dict(step.parameters)
         waits = list(REPLICATION_WAITS) if step.after_create else []
+        if step.cmdlet.startswith("New-"):
+            self._new_sent = True
         while True:
             try:
                 return self.client.invoke(step.cmdlet, parameters)
@@ -186,7 +248,7 @@ class ObjectRun:
                 raise
 
     def remove_step(self):
-        return [Step("Remove-%s" % self.noun, {"Identity": self.identity})]
+        return [Step("Remove-%s" % self.noun, {"Identity": self.current})]
 
 
 def _truthy(value):

@@ -234,8 +234,8 @@ class HttpSession:
                 headers = dict((k, v) for k, v in (headers or {}).items()
                                if k.lower() not in ("content-type", "content-length"))
             url = target
-        raise TransportError("%s redirected more than %d times; the request was given up." % (_origin(first),
-                                                                                          MAX_REDIRECTS))
+        raise TransportError("%s redirected more than %d times; the request was given up."
+                             % (_origin(first), MAX_REDIRECTS))
 
     def _send_one(self, method, url, headers, data):
         _set_phase(None)

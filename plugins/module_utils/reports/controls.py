@@ -20,10 +20,11 @@ class ControlReport(pipeline.ReportKind):
         return dict(tenant=tenant, host=host, id="(tenant)", status="error", criticality=None, statement=None,
                     details=[message])
 
-    def result_case(self, tenant, host, control):
-        return dict(tenant=tenant, host=host, id=control["id"], status=control["status"],
-                    criticality=control.get("criticality"), statement=control.get("statement"),
-                    details=list(control.get("details") or []))
+    def result_case(self, tenant, host, result):
+        """``result``: one control of scuba_exchange's result."""
+        return dict(tenant=tenant, host=host, id=result["id"], status=result["status"],
+                    criticality=result.get("criticality"), statement=result.get("statement"),
+                    details=list(result.get("details") or []))
 
     def totals(self, cases, tenants):
         by_control = {}
@@ -57,10 +58,10 @@ class ControlReport(pipeline.ReportKind):
 KIND = ControlReport()
 
 
-def build(tenants, hosts=None):
+def build(tenants, hosts=None, run_id=None):
     """``tenants``: [{host, tenant, error, controls: [...scuba_exchange results]}], None for a host that produced
     nothing. A tenant without results is an error case, never a silent pass."""
-    return pipeline.build(KIND, tenants, hosts)
+    return pipeline.build(KIND, tenants, hosts, run_id)
 
 
 def junit(report):

@@ -4,6 +4,8 @@
 drifted setting is a failure, a tenant that could not be checked an error), and the merge of job slices' reports
 into one."""
 
+import json
+
 from . import pipeline
 from .pipeline import value_text as _value
 
@@ -75,8 +77,8 @@ def _error_case(tenant, host, message):
 
 
 def _drift_lines(case):
-    return ["%s: %s is %s, baseline wants %s" % (d["identity"], d["property"], _value(d["current"]),
-                                                  _value(d["desired"])) for d in case["drift"]]
+    return ["%s: %s is %s, baseline wants %s" % (d["identity"], d["property"], _value(d["current"]), _value(d["desired"]))
+            for d in case["drift"]]
 
 
 def _totals(cases, tenants):
@@ -84,10 +86,10 @@ def _totals(cases, tenants):
                 errors=sum(1 for c in cases if c["status"] == "error"))
 
 
-def build(tenants, hosts=None):
+def build(tenants, hosts=None, run_id=None):
     """``tenants``: [{host, tenant, error, results: [{rule, object, matched, changes, failed_identities}]}], None for
     a host that produced nothing. Returns the JSON-ready report, with at least one case per tenant."""
-    return pipeline.build(KIND, tenants, hosts)
+    return pipeline.build(KIND, tenants, hosts, run_id)
 
 
 def junit(report):
@@ -104,24 +106,42 @@ def html_cases(report):
 
 def merge(reports, hosts=None):
     """One report from the reports of job slices (``[(name, parsed JSON)]``), equal to the report of one run over
-    all hosts: cases in the order of ``hosts`` (the unsliced inventory order) where given, else in slice order. A
-    listed host that no slice reported is an error case (a slice that never ran is not a silent pass); a host in two
-    slices, or a report that is not a drift report, raises ValueError."""
-    by_host, order, origin = {}, [], {}
+    all hosts: cases in the order of ``hosts`` (the unsliced inventory order) where given, else in slice order.
+
+    - Every report must carry the same ``run_id``: a slice of another run (or one written before reports carried
+      a run) raises ValueError, so a stale slice never merges as current.
+    - A report given twice (the same content) counts once.
+    - A host reported by two different slices is an error case naming them; a listed host that no slice reported
+      is an error case too (a slice that never ran is not a silent pass).
+    - A file that is not a drift report raises ValueError."""
+    run_ids, seen, by_host, sources = {}, set(), {}, {}
     for name, report in reports:
         if not isinstance(report, dict) or not isinstance(report.get("cases"), list):
             raise ValueError("%s is not a drift report (no list of cases)" % name)
+        content = json.dumps(report, sort_keys=True, default=str)
+        if content in seen:
+            continue
+        seen.add(content)
+        run_ids.setdefault(report.get("run_id"), name)
         for case in report["cases"]:
             if not isinstance(case, dict) or not case.get("host"):
                 raise ValueError("%s holds a case without a host: %s" % (name, _value(case)[:200]))
-            host = case["host"]
-            if host in origin and origin[host] != name:
-                raise ValueError("host %s is in both %s and %s: the slices overlap" % (host, origin[host], name))
-            if host not in by_host:
-                by_host[host] = []
-                order.append(host)
-                origin[host] = name
-            by_host[host].append(case)
+            names = sources.setdefault(case["host"], [])
+            if name not in names:
+                names.append(name)
+            if names == [name]:
+                by_host.setdefault(case["host"], []).append(case)
+    for host, names in sources.items():
+        if len(names) > 1:
+            by_host[host] = [_error_case(host, host, "the host is in %d slices (%s): they overlap, so no result of it "
+                                                     "is taken" % (len(names), ", ".join(names)))]
+    order = list(sources)
+    if None in run_ids:
+        raise ValueError("%s carries no run_id (it was written before drift reports named their run): run its slice "
+                         "again" % run_ids[None])
+    if len(run_ids) > 1:
+        raise ValueError("the reports come from different runs (%s): merge only the slices of one run"
+                         % ", ".join("%s in %s" % (run_id, name) for run_id, name in sorted(run_ids.items())))
     listed = list(hosts or [])
     cases = []
     for host in listed:
@@ -130,4 +150,5 @@ def merge(reports, hosts=None):
     for host in order:
         if host not in listed:
             cases.extend(by_host[host])
-    return _totals(cases, len(listed) + sum(1 for h in order if h not in listed))
+    return dict(_totals(cases, len(listed) + sum(1 for h in order if h not in listed)),
+                run_id=next(iter(run_ids), None))

@@ -36,6 +36,7 @@ class ReportKind:
     """What one kind of report says; subclasses fill in each method."""
 
     title = suite_name = column_label = results_key = no_results_message = None
+    cases_key = "cases"         # where the report keeps its cases
 
     def error_case(self, tenant, host, message):
         raise NotImplementedError
@@ -67,9 +68,10 @@ class ReportKind:
         raise NotImplementedError
 
 
-def build(kind, tenants, hosts=None):
+def build(kind, tenants, hosts=None, run_id=None):
     """``tenants``: one entry per host, ``{host, tenant, error, <kind.results_key>: [...]}`` or None for a host that
-    produced nothing; ``hosts`` names them in the same order. Every host gets at least one case."""
+    produced nothing; ``hosts`` names them in the same order. Every host gets at least one case. ``run_id`` names the
+    run, so that reports of job slices merge only with their own run's."""
     hosts = list(hosts or [])
     cases = []
     for index, entry in enumerate(tenants):
@@ -91,14 +93,17 @@ def build(kind, tenants, hosts=None):
                                          "the tenant's results are not a list: %s" % value_text(results)[:200]))
         else:
             cases.extend(kind.result_case(tenant, host, result) for result in results)
-    return kind.totals(cases, len(tenants))
+    return dict(kind.totals(cases, len(tenants)), run_id=run_id)
 
 
 def junit(kind, report):
     """JUnit XML (UTF-8, with its declaration): one test case per case of the report."""
-    suite = ET.Element("testsuite", name=kind.suite_name, tests=str(len(report["cases"])),
+    cases = report[kind.cases_key]
+    suite = ET.Element("testsuite", name=kind.suite_name, tests=str(len(cases)),
                        **dict((k, str(v)) for k, v in kind.suite_counts(report).items()))
-    for case in report["cases"]:
+    if report.get("run_id"):
+        ET.SubElement(ET.SubElement(suite, "properties"), "property", name="run_id", value=xml_text(report["run_id"]))
+    for case in cases:
         element = ET.SubElement(suite, "testcase", classname=xml_text(case["tenant"]), name=xml_text(kind.test_name(case)))
         outcome = kind.junit_outcome(case)
         if outcome:
@@ -111,7 +116,7 @@ def junit(kind, report):
 def html_cases(kind, report):
     """The cases as the HTML page shows them: a column per check, the case's lines as its detail."""
     return [dict(tenant=tenant_label(c.get("host"), c["tenant"]), column=kind.column(c), status=c["status"],
-                 lines=kind.lines(c)) for c in report["cases"]]
+                 lines=kind.lines(c)) for c in report[kind.cases_key]]
 
 
 def write_all(kind, report, json_path, junit_path, html_path=None):

@@ -7,7 +7,7 @@ AllPrincipals ``oauth2PermissionGrant`` for (partner app SP, resource SP). Its `
 space-separated string replaced whole on PATCH, so every write sends the full desired set.
 """
 
-from ...errors import InvalidInputError, ServiceError
+from ...errors import ServiceError
 
 
 EXCHANGE_APP_ID = "00000002-0000-0ff1-ce00-000000000000"

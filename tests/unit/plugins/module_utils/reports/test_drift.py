@@ -66,18 +66,35 @@ def test_junit_always_parses_and_every_tenant_has_a_case():
 
 def test_slices_merge_into_the_whole_report_in_inventory_order():
     hosts = ["contoso", "fabrikam", "tailspin"]
-    whole = build(TENANTS, hosts)
-    slices = [("s1", build([TENANTS[0], TENANTS[2]], ["contoso", "tailspin"])), ("s2", build([TENANTS[1]], ["fabrikam"]))]
+    whole = build(TENANTS, hosts, run_id="r1")
+    slices = [("s1", build([TENANTS[0], TENANTS[2]], ["contoso", "tailspin"], run_id="r1")),
+              ("s2", build([TENANTS[1]], ["fabrikam"], run_id="r1"))]
     merged = merge(slices, hosts)
     assert merged == whole and junit(merged) == junit(whole)
     assert [c["host"] for c in merge(slices)["cases"]] == ["contoso", "contoso", "tailspin", "fabrikam"]
 
 
-def test_a_merge_refuses_overlap_and_reports_a_missing_host():
-    part = build([TENANTS[0]], ["contoso"])
-    with pytest.raises(ValueError, match="contoso is in both s1 and s2"):
-        merge([("s1", part), ("s2", part)])
+def test_a_report_given_twice_counts_once_and_a_missing_host_is_an_error():
+    part = build([TENANTS[0]], ["contoso"], run_id="r1")
+    assert merge([("s1", part), ("s1 again", part)]) == merge([("s1", part)])
     with pytest.raises(ValueError, match="not a drift report"):
         merge([("s1", {"cases": "x"})])
     merged = merge([("s1", part)], ["contoso", "fabrikam"])
     assert merged["tenants"] == 2 and merged["errors"] == 1 and "no slice" in merged["cases"][-1]["message"]
+
+
+def test_a_host_in_two_slices_is_an_error_case_naming_them():
+    one = build([TENANTS[0]], ["contoso"], run_id="r1")
+    other = build([dict(TENANTS[0], results=[])], ["contoso"], run_id="r1")
+    merged = merge([("s1", one), ("s2", other), ("s3", build([TENANTS[1]], ["fabrikam"], run_id="r1"))])
+    contoso = [c for c in merged["cases"] if c["host"] == "contoso"]
+    assert len(contoso) == 1 and contoso[0]["status"] == "error" and "2 slices (s1, s2)" in contoso[0]["message"]
+    assert merged["errors"] >= 1 and any(c["host"] == "fabrikam" for c in merged["cases"])
+
+
+@pytest.mark.parametrize("run_ids, words", [(["r1", "r2"], "different runs"), (["r1", None], "carries no run_id")])
+def test_reports_of_different_runs_or_of_no_run_are_refused(run_ids, words):
+    slices = [("s%d" % n, build([tenant], [tenant["host"]], run_id=run_id))
+              for n, (tenant, run_id) in enumerate(zip(TENANTS, run_ids))]
+    with pytest.raises(ValueError, match=words):
+        merge(slices)
