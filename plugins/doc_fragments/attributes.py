@@ -37,9 +37,11 @@ attributes:
         inventory) the module runs inside the worker process Ansible forked for the task, not in a new Python
         process, which saves most of each task's CPU when a play covers hundreds of tenants.
       - >-
-        The module then runs with the controller's Python and its libraries (C(ansible_python_interpreter) is not
-        used). It runs as a module process with another connection, C(become), C(async), a task C(environment),
-        when the controller's Python lacks requests, msal or cryptography, or when the variable
-        C(csp_exchange_in_process) (or the environment variable C(CSP_IN_PROCESS)) is false.
+        The module then runs with the controller's Python and its libraries, and returns exactly what a module
+        process returns (the same JSON boundary). It runs as a module process with another connection, C(become),
+        C(async), a task C(environment), an C(ansible_python_interpreter) that names another interpreter than the
+        controller's, when the controller's Python lacks requests, msal or cryptography or has older ones than the
+        collection's C(requirements.txt) allows, or when the variable C(csp_exchange_in_process) (or the
+        environment variable C(CSP_IN_PROCESS)) is false.
     support: full
 """

@@ -28,27 +28,9 @@ options:
     description:
       - The identity of the run the verdicts come from, written into the report (JSON, and a JUnit property).
     type: str
-  json_path:
-    description: Where to write the JSON report (directories are created).
-    type: path
-    required: true
-  junit_path:
-    description: Where to write the JUnit XML report.
-    type: path
-    required: true
-  html_path:
-    description: Where to write the HTML page (optional).
-    type: path
 extends_documentation_fragment:
+  - csp.exchange.report
   - csp.exchange.attributes
-attributes:
-  check_mode:
-    support: none
-    details: "The report is the product of a check; run this task with C(check_mode: false)."
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
 author:
   - csp.exchange maintainers (@csp-exchange)
 """

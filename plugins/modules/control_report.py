@@ -29,17 +29,9 @@ options:
         playbooks set one per playbook run (C(csp_run_id), else C(CSP_RUN_ID), else the AWX job), so that job
         slices of one run can be merged and a stale slice cannot.
     type: str
-  json_path:
-    description: Where to write the JSON report (directories are created).
-    type: path
-    required: true
-  junit_path:
-    description: Where to write the JUnit XML report.
-    type: path
-    required: true
-  html_path:
-    description: Where to write the HTML page (optional).
-    type: path
+extends_documentation_fragment:
+  - csp.exchange.report
+  - csp.exchange.attributes
 author:
   - csp.exchange maintainers (@csp-exchange)
 """

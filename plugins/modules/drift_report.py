@@ -42,33 +42,13 @@ options:
     elements: str
   run_id:
     description:
-      - With O(tenants), the identity of the run the results come from, written into the report (JSON, and a JUnit property). The
-        playbooks set one per playbook run (C(csp_run_id), else C(CSP_RUN_ID), else the AWX job), so that job
-        slices of one run can be merged and a stale slice cannot.
+      - With O(tenants), the identity of the run the results come from, written into the report (JSON, and a JUnit
+        property). The playbooks set one per playbook run (C(csp_run_id), else C(CSP_RUN_ID), else the AWX job),
+        so that job slices of one run can be merged and a stale slice cannot.
     type: str
-  json_path:
-    description: Where to write the JSON report (directories are created).
-    type: path
-    required: true
-  junit_path:
-    description: Where to write the JUnit XML report.
-    type: path
-    required: true
-  html_path:
-    description:
-      - Where to write the report as one self-contained HTML page (tenants by rules matrix, counts, per-tenant
-        detail; no external assets). Optional.
-    type: path
 extends_documentation_fragment:
+  - csp.exchange.report
   - csp.exchange.attributes
-attributes:
-  check_mode:
-    support: none
-    details: "The report is the product of a check; run this task with C(check_mode: false)."
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
 author:
   - csp.exchange maintainers (@csp-exchange)
 """
