@@ -163,8 +163,9 @@ class Bench:
         os.makedirs(os.path.join(directory, "group_vars"), exist_ok=True)
         tenants = sorted(running.sandbox.store.tenants)[:count]
         lines = ["[customers]"] + ["customer%04d tenant_id=%s" % (i + 1, t) for i, t in enumerate(tenants)]
+        # The wrapper runs this Python: csp.exchange's modules may still run in the worker (csp_exchange_in_process).
         lines += ["", "[local]", "localhost", "", "[all:vars]", "ansible_connection=local",
-                  "ansible_python_interpreter=%s" % self.wrapper]
+                  "ansible_python_interpreter=%s" % self.wrapper, "csp_exchange_in_process=true"]
         with open(os.path.join(directory, "hosts.ini"), "w") as handle:
             handle.write("\n".join(lines) + "\n")
         with open(os.path.join(directory, "group_vars", "customers.yml"), "w") as handle:

@@ -42,6 +42,7 @@ attributes:
         C(async), a task C(environment), an C(ansible_python_interpreter) that names another interpreter than the
         controller's, when the controller's Python lacks requests, msal or cryptography or has older ones than the
         collection's C(requirements.txt) allows, or when the variable C(csp_exchange_in_process) (or the
-        environment variable C(CSP_IN_PROCESS)) is false.
+        environment variable C(CSP_IN_PROCESS)) is false. Set to true, it keeps the module in the worker even where
+        C(ansible_python_interpreter) names another interpreter (for example a wrapper around the same Python).
     support: full
 """

@@ -45,6 +45,7 @@ options:
       - With O(tenants), the identity of the run the results come from, written into the report (JSON, and a JUnit
         property). The playbooks set one per playbook run (C(csp_run_id), else C(CSP_RUN_ID), else the AWX job),
         so that job slices of one run can be merged and a stale slice cannot.
+      - With O(reports), the run every report must belong to; reports of another run fail the task.
     type: str
 extends_documentation_fragment:
   - csp.exchange.report
@@ -113,7 +114,7 @@ def read_reports(module):
         except (IOError, OSError, ValueError) as exc:
             module.fail_json(msg="Could not read the drift report %s: %s." % (path, exc))
     try:
-        return merge(reports, module.params["hosts"])
+        return merge(reports, module.params["hosts"], module.params["run_id"])
     except ValueError as exc:
         module.fail_json(msg="Could not merge the drift reports: %s." % exc)
 

@@ -176,8 +176,12 @@ class InProcessAction(ActionBase):
             loader=self._loader, templar=self._templar, shared_loader_obj=self._shared_loader_obj)
 
     def _not_in_process_because(self, task_vars):
-        switch = task_vars.get(SWITCH_VAR, os.environ.get(SWITCH_ENV, True))
-        if not boolean(self._templar.template(switch), strict=False):
+        # Unset: the worker where it can serve the task exactly. False: never. True: also where
+        # ansible_python_interpreter names another interpreter (whoever sets it vouches that the controller's Python
+        # serves as well, e.g. a wrapper that runs the same Python).
+        switch = task_vars.get(SWITCH_VAR, os.environ.get(SWITCH_ENV))
+        forced = switch is not None and boolean(self._templar.template(switch), strict=False)
+        if switch is not None and not forced:
             return "%s (or %s) is false" % (SWITCH_VAR, SWITCH_ENV)
         if self._connection.transport not in LOCAL_CONNECTIONS:
             return "the connection is %s, not local" % self._connection.transport
@@ -190,7 +194,7 @@ class InProcessAction(ActionBase):
         if environment:
             return "the task sets environment"
         interpreter = self._templar.template(task_vars.get("ansible_python_interpreter") or "")
-        if interpreter and not str(interpreter).startswith("auto") and not same_interpreter(str(interpreter)):
+        if interpreter and not forced and not str(interpreter).startswith("auto") and not same_interpreter(str(interpreter)):
             return "ansible_python_interpreter is %s, not the controller's %s" % (interpreter, sys.executable)
         return library_problem()
 

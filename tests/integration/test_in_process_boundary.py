@@ -107,3 +107,6 @@ def test_another_interpreter_runs_the_module_itself(sb, tmp_path):
     assert comparable(run.task("echo"))["members"] == ["only"]
     same = run_echo(sb, tmp_path, extra_vars={"ansible_python_interpreter": sys.executable})
     assert same.rc == 0 and not ran_as_module(same), dump(same)
+    vouched = run_echo(sb, tmp_path, extra_vars={"ansible_python_interpreter": str(other / "python3"),
+                                                 "csp_exchange_in_process": True})
+    assert vouched.rc == 0 and not ran_as_module(vouched), dump(vouched)

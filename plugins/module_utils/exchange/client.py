@@ -92,7 +92,15 @@ class ExchangeClient:
                                           what=what)
         if response.status >= 400:
             raise self._error(response.status, response.body, cmdlet)
-        return response.json() or {}, response.maybe_applied_before
+        doc = response.json()
+        if not isinstance(doc, dict):
+            # Every answer of InvokeCommand and $batch is a JSON object (at least {"value": []}): anything else is
+            # not Exchange (a sign-in page, a gateway) and proves nothing ran.
+            raise ServiceError("%s got HTTP %s without Exchange's JSON answer (%s), so whether it ran is unknown; check "
+                               "the endpoints option and any proxy or gateway in between."
+                               % (what, response.status, (response.headers.get("Content-Type") or "no content type")),
+                               status=response.status)
+        return doc, response.maybe_applied_before
 
     def _outcome_unknown(self, cmdlet, reason, parameters=None):
         noun = cmdlet.split("-", 1)[-1]
@@ -226,7 +234,11 @@ class ExchangeClient:
             return exc
 
     def _rebase(self, link):
-        """nextLinks carry the real service host; keep ours (proxy, sovereign override, sandbox)."""
+        """nextLinks carry the real service host; keep ours (proxy, sovereign override, sandbox). A link that is not
+        an admin API path is not followed: the page request carries the token and the cmdlet's parameters."""
         marker = "/adminapi/"
         index = link.find(marker)
-        return self.endpoints.base["exchange"] + link[index:] if index >= 0 else link
+        if index < 0:
+            raise ServiceError("Exchange Online answered a next-page link that is not an admin API path (%s); it was "
+                               "not followed, since the request would carry the token elsewhere." % link.split("?")[0][:200])
+        return self.endpoints.base["exchange"] + link[index:]

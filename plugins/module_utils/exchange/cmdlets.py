@@ -43,13 +43,16 @@ def is_read_only(cmdlet):
 def is_idempotent(cmdlet, parameters=None):
     """True when sending the cmdlet twice has the effect of sending it once.
 
-    A ``Set-`` with absolute values is idempotent; one carrying a GenericHashTable ``Add``/``Remove``
-    (or any unknown verb, to be safe) is not.
+    A ``Set-`` with absolute values is idempotent; one carrying a GenericHashTable ``Add``/``Remove``, or renaming its
+    object (a second one no longer finds it), is not, and neither is any other verb, to be safe.
     """
     verb = cmdlet_verb(cmdlet)
     if verb in READ_ONLY_VERBS:
         return True
     if verb != "set":
+        return False
+    named = dict((k.lower(), v) for k, v in (parameters or {}).items())
+    if "name" in named and "identity" in named and str(named["name"]).lower() != str(named["identity"]).lower():
         return False
     for value in (parameters or {}).values():
         if isinstance(value, dict) and any(k.lower() in ("add", "remove") for k in value):

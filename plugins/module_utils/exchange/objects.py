@@ -48,6 +48,7 @@ class ObjectRun:
         self.new_name = self._new_name()    # the name New- gives the object, and the target of a rename
         self.current = identity             # the name Exchange knows the object by now
         self._new_sent = False
+        self._by_new_name = True            # state absent looks the object up by identity only
         self.refused = []           # [{parameter, cmdlet, reason}]: licence-dependent parameters access denied
         self.differing = set()      # names of the desired properties that differed from what Get- showed
         self._customized = False
@@ -82,7 +83,8 @@ class ObjectRun:
         if self.singleton and not self.identity:
             rows = self.client.invoke("Get-%s" % self.noun, {}).rows
             return rows[0] if rows else None
-        for name in [self.identity] + ([self.new_name] if self.new_name != self.identity else []):
+        renamed = self._by_new_name and self.new_name != self.identity
+        for name in [self.identity] + ([self.new_name] if renamed else []):
             try:
                 rows = self.client.invoke("Get-%s" % self.noun, {"Identity": name}).rows
             except NotFoundError:
@@ -138,6 +140,8 @@ class ObjectRun:
 
     def converge(self, state, allow_destructive=False, check_mode=False):
         """Read, plan and (unless ``check_mode``) write. Returns (action, before, after)."""
+        # Removing acts on the object named by identity alone, never on one that only bears the Name of settings.
+        self._by_new_name = state != "absent"
         row = self.read()
         before = self.compared(row)
         action, steps = self.plan(state, row, allow_destructive)

@@ -13,8 +13,10 @@ One ``requests.Session`` per module run (keep-alive pools shared by its threads,
 - redirects: requests would re-send a 307/308 request's body to any scheme and host the ``Location`` names (only the
   ``Authorization`` header is dropped), which sends a token request's client secret and refresh token, or a cmdlet's
   password, wherever a misbehaving endpoint or proxy points. A redirect is followed here only within the same scheme,
-  host and port; elsewhere only a request without body or credentials, and only to https. Token requests follow
-  none (the OAuth 2.0 Security Best Current Practice, RFC 9700 section 4.12, names the 307 form-data leak).
+  host and port, as urllib3 (which sends the request) reads them; elsewhere only a request without body or
+  credentials, and only to https. A ``Location`` with user information or a backslash (read differently by
+  different URL parsers) and a redirect that would turn a request with a body into a GET are refused. Token requests
+  follow none (the OAuth 2.0 Security Best Current Practice, RFC 9700 section 4.12, names the 307 form-data leak).
 """
 
 import json
@@ -30,6 +32,7 @@ try:
     from requests.adapters import HTTPAdapter
     from requests.utils import get_environ_proxies
     from urllib3.poolmanager import pool_classes_by_scheme
+    from urllib3.util import parse_url
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
@@ -38,7 +41,7 @@ except ImportError:
     HTTPAdapter = object
     pool_classes_by_scheme = {}
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from ..errors import InvalidInputError, TransportError
 
@@ -222,17 +225,12 @@ class HttpSession:
             if not location:
                 return response
             target = urljoin(url, location)
-            refusal = _redirect_refusal(url, target, headers, data, follow_redirects)
+            refusal = _redirect_refusal(url, target, headers, data, follow_redirects, response.status)
             if refusal:
                 raise TransportError("%s answered HTTP %s with a redirect to %s; it was not followed, because %s. "
                                      "Check the endpoints option and any proxy in between."
                                      % (_origin(url), response.status, _origin(target), refusal),
                                      endpoint=_origin(url), redirect=_origin(target))
-            if response.status in (301, 302, 303) and method not in ("GET", "HEAD"):
-                # What browsers and requests do: the redirected request is a GET without the body.
-                method, data = "GET", None
-                headers = dict((k, v) for k, v in (headers or {}).items()
-                               if k.lower() not in ("content-type", "content-length"))
             url = target
         raise TransportError("%s redirected more than %d times; the request was given up."
                              % (_origin(first), MAX_REDIRECTS))
@@ -264,23 +262,37 @@ class HttpSession:
         return HttpResponse(response.status_code, response.headers, body, response.url)
 
 
+DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
 def _origin(url):
-    """scheme://host[:port] of a URL, without credentials, path or query (what an error may name)."""
-    parts = urlsplit(url)
-    return "%s://%s" % (parts.scheme, parts.hostname or "") + (":%d" % parts.port if parts.port else "")
+    """scheme://host[:port] of a URL as urllib3 reads it (where the request would go), without credentials, path or
+    query (what an error may name); the default port is left out."""
+    try:
+        parts = parse_url(url)
+    except ValueError:
+        return "(an unparsable URL)"
+    scheme = (parts.scheme or "").lower()
+    port = parts.port if parts.port and parts.port != DEFAULT_PORTS.get(scheme) else None
+    return "%s://%s" % (scheme, (parts.host or "").lower()) + (":%d" % port if port else "")
 
 
-def _redirect_refusal(url, target, headers, data, follow_redirects):
+def _redirect_refusal(url, target, headers, data, follow_redirects, status):
     """Why a redirect from ``url`` to ``target`` must not be followed, or None."""
     if not follow_redirects:
         return "a token request follows no redirect (its body holds the app's secret and the refresh token)"
+    location = target.split("?", 1)[0].split("#", 1)[0]
+    if "\\" in location or "@" in location.split("//", 1)[-1].split("/", 1)[0]:
+        return "its location holds user information or a backslash, which URL parsers read differently"
+    if data and status in (301, 302, 303):
+        return "it would turn the request into a GET without its body (a sign-in page or gateway, not the service)"
     if _origin(target) == _origin(url):
         return None
     carries = [what for what, present in (("a body", data), ("credentials", any(
         k.lower() == "authorization" for k in (headers or {})))) if present]
     if carries:
         return "it leads to another scheme, host or port and the request carries %s" % " and ".join(carries)
-    if urlsplit(target).scheme != "https":
+    if not _origin(target).startswith("https://"):
         return "it leads away from https"
     return None
 

@@ -4,6 +4,7 @@
 
 from urllib.parse import urlencode
 
+from ..errors import ServiceError
 from .errors import graph_error
 from .rest import JsonService
 
@@ -42,4 +43,7 @@ class GraphClient(JsonService):
         """nextLinks name the real Graph host; keep the configured base (proxy, sovereign override, sandbox)."""
         marker = "/v1.0/"
         index = link.find(marker)
-        return self.endpoints.graph_url(link[index + len(marker):]) if index >= 0 else link
+        if index < 0:
+            raise ServiceError("Microsoft Graph answered a next-page link that is not a v1.0 path (%s); it was not "
+                               "followed, since the request would carry the token elsewhere." % link.split("?")[0][:200])
+        return self.endpoints.graph_url(link[index + len(marker):])

@@ -21,12 +21,16 @@ class AccessReport(pipeline.ReportKind):
                     problems=[dict(check="host", message=message, fix="see the message")])
 
     def result_case(self, tenant, host, result):
-        """``result``: tenant_access_info's verdict."""
-        if not isinstance(result, dict):
-            return self.error_case(tenant, host, "the verdict is not a mapping: %s" % pipeline.value_text(result)[:200])
+        """``result``: tenant_access_info's verdict. Only ``ready: true`` is a pass; a problem that is not a
+        ``{check, message, fix}`` mapping is kept as its text."""
+        if not isinstance(result, dict) or not isinstance(result.get("problems") or [], list):
+            return self.error_case(tenant, host, "the verdict is not a {ready, problems, ...} mapping: %s"
+                                   % pipeline.value_text(result)[:200])
         case = dict((k, result.get(k)) for k in VERDICT_KEYS)
-        case.update(tenant=tenant, host=host, status="pass" if result.get("ready") else "fail",
-                    problems=list(result.get("problems") or []))
+        problems = [p if isinstance(p, dict) else dict(check="access", message=str(p), fix="see the message")
+                    for p in result.get("problems") or []]
+        case.update(tenant=tenant, host=host, status="pass" if result.get("ready") is True else "fail",
+                    ready=result.get("ready") is True, problems=problems)
         return case
 
     def totals(self, cases, tenants):

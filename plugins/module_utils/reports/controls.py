@@ -21,10 +21,16 @@ class ControlReport(pipeline.ReportKind):
                     details=[message])
 
     def result_case(self, tenant, host, result):
-        """``result``: one control of scuba_exchange's result."""
-        return dict(tenant=tenant, host=host, id=result["id"], status=result["status"],
+        """``result``: one control of scuba_exchange's result. A control without an ID or with a status outside
+        STATUSES is an error case, never a silent pass."""
+        if not isinstance(result, dict) or not result.get("id") or result.get("status") not in STATUSES:
+            return self.error_case(tenant, host, "a control result is not a {id, status, details} mapping with a "
+                                                 "known status: %s" % pipeline.value_text(result)[:200])
+        details = result.get("details") or []
+        return dict(tenant=tenant, host=host, id=str(result["id"]), status=result["status"],
                     criticality=result.get("criticality"), statement=result.get("statement"),
-                    details=list(result.get("details") or []))
+                    details=[d if isinstance(d, str) else pipeline.value_text(d)
+                             for d in (details if isinstance(details, list) else [details])])
 
     def totals(self, cases, tenants):
         by_control = {}

@@ -104,7 +104,7 @@ def html_cases(report):
     return pipeline.html_cases(KIND, report)
 
 
-def merge(reports, hosts=None):
+def merge(reports, hosts=None, run_id=None):
     """One report from the reports of job slices (``[(name, parsed JSON)]``), equal to the report of one run over
     all hosts: cases in the order of ``hosts`` (the unsliced inventory order) where given, else in slice order.
 
@@ -113,6 +113,7 @@ def merge(reports, hosts=None):
     - A report given twice (the same content) counts once.
     - A host reported by two different slices is an error case naming them; a listed host that no slice reported
       is an error case too (a slice that never ran is not a silent pass).
+    - With ``run_id``, the reports must be of that run (yesterday's slices never pass for today's).
     - A file that is not a drift report raises ValueError."""
     run_ids, seen, by_host, sources = {}, set(), {}, {}
     for name, report in reports:
@@ -142,6 +143,9 @@ def merge(reports, hosts=None):
     if len(run_ids) > 1:
         raise ValueError("the reports come from different runs (%s): merge only the slices of one run"
                          % ", ".join("%s in %s" % (run_id, name) for run_id, name in sorted(run_ids.items())))
+    if run_id is not None and run_ids and run_id not in run_ids:
+        raise ValueError("the reports are of run %s, not of run %s: they are stale or of another run"
+                         % (next(iter(run_ids)), run_id))
     listed = list(hosts or [])
     cases = []
     for host in listed:

@@ -187,3 +187,17 @@ def test_filters_are_sent_with_true_and_false_as_the_service_reads_them():
     c.invoke("Get-Mailbox", {"Filter": "HiddenFromAddressListsEnabled -eq $true -and Name -ne '$false'"})
     assert t.calls[0]["body"]["CmdletInput"]["Parameters"]["Filter"] == \
         "HiddenFromAddressListsEnabled -eq 'True' -and Name -ne '$false'"
+
+
+@pytest.mark.parametrize("body", [b"<html><body>Sign in</body></html>", b"", b"[]"])
+def test_a_success_without_exchanges_json_answer_is_an_error_not_an_empty_result(body):
+    c, dummy = client([(200, body)])
+    with pytest.raises(ServiceError, match="without Exchange's JSON answer"):
+        c.invoke("Set-Mailbox", {"Identity": "a", "Office": "x"})
+
+
+def test_a_next_page_link_that_is_not_an_admin_api_path_is_not_followed():
+    c, t = client([(200, page([{"Name": "a"}], "https://elsewhere.example/page2"))])
+    with pytest.raises(ServiceError, match="not an admin API path"):
+        c.invoke("Get-Mailbox")
+    assert len(t.calls) == 1

@@ -146,10 +146,22 @@ def test_a_token_request_follows_no_redirect_even_on_the_same_host(ca, server, t
     assert [s[0] for s in server.seen] == ["/redirect"]
 
 
-def test_a_303_becomes_a_get_without_the_body(ca, server, tmp_path):
-    answer = session_for(ca, tmp_path).send("POST", redirect_to(server, "/b", code=303), data=b"xyz")
-    assert answer.status == 200 and server.seen[-1][:2] == ("/b", b"")
-    assert server.methods[-1] == "GET"
+def test_a_redirect_that_would_drop_the_body_is_refused_and_a_get_follows_it(ca, server, tmp_path):
+    # A 301/302/303 turns a POST into a GET without its body: a sign-in page or gateway, not the service, so the
+    # call would look answered without having run.
+    http = session_for(ca, tmp_path)
+    with pytest.raises(TransportError, match="turn the request into a GET"):
+        http.send("POST", redirect_to(server, "/b", code=303), data=b"xyz")
+    assert [s[0] for s in server.seen] == ["/redirect-to/303/!b"]
+    answer = http.send("GET", redirect_to(server, "/b", code=302))
+    assert answer.status == 200 and server.seen[-1][0] == "/b" and server.methods[-1] == "GET"
+
+
+@pytest.mark.parametrize("location", ["https://127.0.0.1:1\\@127.0.0.1:{port}/a", "https://user@127.0.0.1:{port}/a"])
+def test_a_location_with_a_backslash_or_user_information_is_refused(ca, server, tmp_path, location):
+    target = location.format(port=server.server_address[1])
+    with pytest.raises(TransportError, match="user information or a backslash"):
+        session_for(ca, tmp_path).send("POST", redirect_to(server, target), data=b"x")
 
 
 def test_an_idle_connection_closed_by_the_server_is_replaced_not_failed(ca, server, tmp_path):
