@@ -52,8 +52,9 @@ DEFAULT_PROPERTIES = {
                            "SendFromAliasEnabled", "BookingsEnabled", "MailTipsAllTipsEnabled",
                            "MailTipsExternalRecipientsTipsEnabled", "PublicFoldersEnabled",
                            "ActivityBasedAuthenticationTimeoutEnabled", "ActivityBasedAuthenticationTimeoutInterval"),
-    "transportconfig": ("SmtpClientAuthenticationDisabled", "MaxSendSize", "MaxReceiveSize",
-                        "ExternalPostmasterAddress", "ReplyAllStormProtectionEnabled", "MessageExpiration"),
+    # Set-TransportConfig takes MaxSendSize/MaxReceiveSize only on-premises (Microsoft Learn): not exported.
+    "transportconfig": ("SmtpClientAuthenticationDisabled", "ExternalPostmasterAddress", "ReplyAllStormProtectionEnabled",
+                        "MessageExpiration"),
     "remotedomain": ("DomainName", "AutoForwardEnabled", "AutoReplyEnabled", "DeliveryReportEnabled", "NDREnabled",
                      "MeetingForwardNotificationEnabled", "TNEFEnabled", "AllowedOOFType", "IsInternal"),
     "sharingpolicy": ("Domains", "Enabled"),
@@ -73,7 +74,8 @@ DEFAULT_PROPERTIES = {
                         "EnableOrganizationDomainsProtection", "EnableTargetedUserProtection",
                         "EnableTargetedDomainsProtection", "TargetedUserProtectionAction"),
     "antiphishrule": ("State", "Priority", "AntiPhishPolicy", "RecipientDomainIs", "Comments"),
-    "adminauditlogconfig": ("UnifiedAuditLogIngestionEnabled", "AdminAuditLogEnabled", "AdminAuditLogAgeLimit"),
+    # Set-AdminAuditLogConfig takes only UnifiedAuditLogIngestionEnabled in Exchange Online (Microsoft Learn).
+    "adminauditlogconfig": ("UnifiedAuditLogIngestionEnabled",),
 }
 
 
