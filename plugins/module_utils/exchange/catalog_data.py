@@ -371,7 +371,7 @@ CMDLETS = {
     "Get-HostedConnectionFilterPolicy": "Identity:114",
     "Get-HostedContentFilterPolicy": "Identity:115",
     "Get-HostedContentFilterRule": "Identity:45;State:58",
-    "Get-HostedOutboundSpamFilterPolicy": "Identity:116::*",
+    "Get-HostedOutboundSpamFilterPolicy": "Identity:116",
     "Get-HostedOutboundSpamFilterRule": "Identity:45;State:58",
     "Get-HVEAccountBillingPolicy": "Identity:8::*",
     "Get-HVEAccountSettings": "Identity:8::*",
