@@ -27,7 +27,7 @@ import traceback
 from ansible import constants as C
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.common.json import Direction, get_module_encoder
+from ansible.module_utils.common.json import Direction, get_module_decoder, get_module_encoder
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -201,8 +201,8 @@ class InProcessAction(ActionBase):
         context = self._shared_loader_obj.module_loader.find_plugin_with_context(
             self._task.action, collection_list=self._task.collections)
         name = context.resolved_fqcn
-        build = InProcessModule.factory(name, (self._task.args, bool(self._task.check_mode), bool(self._task.diff),
-                                               _inject_invocation(task_vars)))
+        build = InProcessModule.factory(name, (_as_a_module_receives(self._task.args), bool(self._task.check_mode),
+                                               bool(self._task.diff), _inject_invocation(task_vars)))
         try:
             code = importlib.import_module(context.plugin_resolved_name)
             with module_base.in_process(build):
@@ -230,6 +230,14 @@ class InProcessAction(ActionBase):
         from ansible.vars.clean import remove_internal_keys  # pylint: disable=import-outside-toplevel
         remove_internal_keys(parsed)                        # 2.19, 2.20: a dict
         return parsed
+
+
+def _as_a_module_receives(args):
+    """The task's arguments as a module process receives them: through ansible-core's controller-to-module encoder
+    and the module-side decoder (plain values: no trust or origin tags, which the module-side encoder of the result
+    would refuse)."""
+    text = json.dumps(args, cls=get_module_encoder(MODULE_PROFILE, Direction.CONTROLLER_TO_MODULE))
+    return json.loads(text, cls=get_module_decoder(MODULE_PROFILE, Direction.CONTROLLER_TO_MODULE))
 
 
 def same_interpreter(path):
