@@ -21,7 +21,7 @@ description:
     an address) read and write it once.
   - A failed object is reported in RV(failed_identities) while the others are applied; the task then fails.
   - Every property of O(settings) (and C(-Filter) when O(filter) is given) is checked against Microsoft's cmdlet
-    reference for Exchange Online, shipped with the collection, before any request, in check mode too: a property
+    reference for Exchange Online, shipped with the collection, before any request, in check mode too. A property
     C(Set-X) does not take fails the task with the nearest valid names. A noun whose cmdlets the reference does
     not know is sent unchecked (with a warning in check mode).
   - With O(rules), a whole baseline for the tenant runs in one task, with one token. The rules' reads run
