@@ -71,8 +71,8 @@ class Tokens:
         issuer = f"https://sts.windows.net/{tenant_id}/"
         claims = {"aud": audience, "iss": issuer, "iat": int(now), "nbf": int(now), "exp": int(now + lifetime_s),
                   "aio": b64url(uuid.uuid4().bytes), "appid": app_id, "appidacr": "1", "idp": issuer, "oid": oid,
-                  "rh": f"0.{b64url(uuid.uuid4().bytes)}.", "sub": oid, "tid": tenant_id, "uti": b64url(uuid.uuid4().bytes),
-                  "ver": "1.0"}
+                  "rh": f"0.{b64url(uuid.uuid4().bytes)}.", "sub": oid, "tid": tenant_id,
+                  "uti": b64url(uuid.uuid4().bytes), "ver": "1.0"}
         if scp is not None:
             # A user's token: how they signed in, who they are; wids only where the user holds directory roles.
             claims.update(scp=scp, upn=upn, unique_name=upn, name=(upn or "").split("@")[0], acr="1",

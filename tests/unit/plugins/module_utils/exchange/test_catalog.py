@@ -78,7 +78,8 @@ def object_calls(origin, noun, settings, create_parameters=None):
     calls, written = [], []
     for name in settings or {}:
         if nouns.has_state(noun) and name.lower() == nouns.STATE_PROPERTY.lower():
-            calls += [Call(origin, "%s-%s" % (verb, noun), ["Identity"], complete=True) for verb in ("Enable", "Disable")]
+            calls += [Call(origin, "%s-%s" % (verb, noun), ["Identity"], complete=True)
+                      for verb in ("Enable", "Disable")]
         else:
             written.append(nouns.SWITCHES.get(name.lower(), name))
     calls.append(Call(origin, "Set-" + noun, written))
