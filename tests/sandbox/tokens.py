@@ -82,8 +82,8 @@ class Tokens:
         else:
             # An app's token always carries the implicit wid below besides its directory roles: tokens captured from
             # the service show it in every app-only token, with no directory role of that template id (it is no role).
-            claims.update(roles=roles or [], idtyp="app", wids=[IMPLICIT_APP_WID, *(w for w in wids or []
-                                                                                 if w != IMPLICIT_APP_WID)])
+            others = [w for w in wids or [] if w != IMPLICIT_APP_WID]
+            claims.update(roles=roles or [], idtyp="app", wids=[IMPLICIT_APP_WID, *others])
         claims.update(extra or {})
         token = jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.kid, "x5t": self.kid})
         with self._lock:

@@ -7,7 +7,7 @@ from tests.sandbox.exchange.engine import REGISTRY
 from tests.sandbox.exchange.reference import CATALOG
 
 from .exchange_http import detail_type, invoke
-from .exchange_org import build, exception_of, fails, run
+from .exchange_org import build, exception_of, fails
 from .helpers import CONTOSO
 
 AMBIGUOUS = "Microsoft.Exchange.AdminApi.CommandInvocation.AmbiguousParameterSetException"
