@@ -14,6 +14,9 @@ description:
     work and writes land reliably.
   - All result pages are followed with the same C(X-AnchorMailbox), OData annotations are removed, and
     transient failures and throttling are retried.
+  - Before any request, in check mode too, the parameter names are checked against Microsoft's cmdlet reference for
+    Exchange Online, shipped with the collection; a parameter the cmdlet does not take there fails the task with the
+    nearest valid names. A cmdlet the reference does not know is sent unchecked (with a warning in check mode).
   - C(changed) is false for read-only verbs (C(Get), C(Test), C(Search), C(Export)...) and when Exchange answers
     that no settings were modified; true otherwise.
 options:
@@ -131,6 +134,7 @@ import re
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
 from ansible_collections.csp.exchange.plugins.module_utils.exchange.cmdlets import DESTRUCTIVE_VERBS, cmdlet_verb, is_read_only
+from ansible_collections.csp.exchange.plugins.module_utils.exchange.parameter_check import check_parameters
 from ansible_collections.csp.exchange.plugins.module_utils.exchange.preview import Preview, preview_set
 
 CMDLET_RE = re.compile(r"^[A-Za-z]+-[A-Za-z0-9]+$")
@@ -177,6 +181,8 @@ def main_logic(module):
     p = module.params
     result_size = validate(p)
     cmdlet = p["cmdlet"]
+    # "<Param>@odata.type" siblings annotate a parameter's value; they are not parameters themselves.
+    check_parameters(cmdlet, [k for k in p["parameters"] or {} if "@" not in k], module.warn, module.check_mode)
     read_only = is_read_only(cmdlet)
     client = module.exchange(page_size=p["page_size"])
     if module.check_mode and not read_only:

@@ -25,6 +25,10 @@ description:
     task fails before any write.
   - A C(New-X) whose answer was lost is never sent again in the same run. The object is read back, allowing for
     replication lag, and the task fails naming what to check when it still cannot be seen.
+  - Before any request, in check mode too, O(settings) are checked against the parameters of C(Set-X) and
+    O(create_parameters) against those of C(New-X) in Microsoft's cmdlet reference for Exchange Online, shipped with
+    the collection; a name the cmdlet does not take fails the task with the nearest valid names. Cmdlets the
+    reference does not know are sent unchecked (with a warning in check mode).
   - A dehydrated organisation gets C(Enable-OrganizationCustomization) once, when Exchange asks for it.
   - A parameter Exchange refuses as access denied (a licence-dependent parameter, such as Defender for Office 365
     settings of an anti-phish policy) is left out, the rest is applied, and the task fails naming it in
@@ -155,6 +159,7 @@ refused_parameters:
 
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.csp.exchange.plugins.module_utils.exchange.objects import ObjectRun
+from ansible_collections.csp.exchange.plugins.module_utils.exchange.parameter_check import check_object
 from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
 from ansible_collections.csp.exchange.plugins.module_utils.exchange.settings import PROPERTY_NAME
 
@@ -167,6 +172,7 @@ def main_logic(module):
     for name in list(p["settings"]) + list(p["create_parameters"]):
         if not PROPERTY_NAME.match(name):
             raise InvalidInputError("%r is not a property name (letters and digits only)." % name)
+    check_object(noun, p["settings"], p["create_parameters"], module.warn, module.check_mode)
     run = ObjectRun(module.exchange(), noun, p["identity"], p["settings"], p["create_parameters"])
     action, before, after = run.converge(p["state"], p["allow_destructive"], module.check_mode)
     result = dict(changed=action != "none", action=action, before=before, after=after, refused_parameters=run.refused)

@@ -20,6 +20,10 @@ description:
   - Listed identities are resolved as Exchange resolves C(-Identity), and two forms of one object (an alias and
     an address) read and write it once.
   - A failed object is reported in RV(failed_identities) while the others are applied; the task then fails.
+  - Every property of O(settings) (and C(-Filter) when O(filter) is given) is checked against Microsoft's cmdlet
+    reference for Exchange Online, shipped with the collection, before any request, in check mode too. A property
+    C(Set-X) does not take fails the task with the nearest valid names. A noun whose cmdlets the reference does
+    not know is sent unchecked (with a warning in check mode).
   - With O(rules), a whole baseline for the tenant runs in one task, with one token. The rules' reads run
     concurrently; rules of one noun share one read when each reads every object or filters with C(-eq)/C(-ne)
     comparisons of C(RecipientTypeDetails) or C(RecipientType) (the service gets the filters joined by C(-or),
@@ -188,6 +192,7 @@ rules:
 
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
+from ansible_collections.csp.exchange.plugins.module_utils.exchange.parameter_check import check_settings
 from ansible_collections.csp.exchange.plugins.module_utils.exchange.settings import SettingsRun, parse_settings
 from ansible_collections.csp.exchange.plugins.module_utils.exchange.rules import RulesRun
 
@@ -222,6 +227,7 @@ def one_rule(module):
     noun = p["object"]
     check_noun(noun)
     desired = parse_settings(p["settings"])
+    check_settings(noun, p["settings"], p["filter"], module.warn, module.check_mode)
     run = SettingsRun(module.exchange(), noun, desired, identities=p["identity"], opath_filter=p["filter"],
                       concurrency=p["concurrency"])
     changes = run.plan()
@@ -241,6 +247,10 @@ def many_rules(module):
     p = module.params
     for rule in p["rules"]:
         check_noun(rule["object"])
+        try:
+            check_settings(rule["object"], rule["settings"], rule.get("filter"), module.warn, module.check_mode)
+        except InvalidInputError as exc:
+            raise InvalidInputError("rule %s: %s" % (rule["name"], exc.message))
     run = RulesRun(module.exchange(), p["rules"], concurrency=p["concurrency"])
     planned = run.plan()
     count = run.objects(planned)

@@ -92,6 +92,7 @@ from ansible_collections.csp.exchange.plugins.module_utils.errors import Invalid
 from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
 from ansible_collections.csp.exchange.plugins.module_utils.exchange.settings import PROPERTY_NAME
 from ansible_collections.csp.exchange.plugins.module_utils.exchange.export import properties_for, read_objects
+from ansible_collections.csp.exchange.plugins.module_utils.exchange.parameter_check import check_parameters
 
 
 def main_logic(module):
@@ -103,6 +104,8 @@ def main_logic(module):
     bad = [name for name in properties if not PROPERTY_NAME.match(name)]
     if bad:
         raise InvalidInputError("properties must be property names (letters and digits only): %s." % ", ".join(bad))
+    if p["filter"]:
+        check_parameters("Get-%s" % noun, ["Filter"], module.warn, module.check_mode)
     objects = read_objects(module.exchange(), noun, properties, p["identity"], p["filter"])
     return dict(changed=False, objects=objects)
 

@@ -29,13 +29,15 @@ options:
   allowed_forwarding_domains:
     description:
       - Remote domains to which automatic forwarding is allowed in this tenant (ScubaGear's
-        C(AllowedForwardingDomains) exclusion for MS.EXO.1.1v2). V(*) is refused.
+        C(AllowedForwardingDomains) exclusion for MS.EXO.1.1v2), matched against each remote domain's C(DomainName).
+      - V(*) is ignored with a warning, as ScubaGear ignores it, and the Default remote domain is still judged.
     type: list
     elements: str
     default: []
   warning_rule:
     description:
       - The transport rule created for MS.EXO.7.1v1 when no compliant rule exists, as C({name, prefix}).
+      - A blank C(prefix) is refused.
     type: dict
     default: {}
 extends_documentation_fragment:
@@ -105,7 +107,7 @@ def main_logic(module):
     p = module.params
     controls = select(p["controls"])
     context = Context(module.exchange(), p["remediate"], module.check_mode, p["allowed_forwarding_domains"],
-                      p["warning_rule"])
+                      p["warning_rule"], warn=module.warn)
     results = assess(context, controls)
     counts = dict((status, sum(1 for r in results if r["status"] == status))
                   for status in ("pass", "fail", "fixed", "manual", "error"))

@@ -10,7 +10,7 @@ from tests.integration.conftest import CONTOSO, FABRIKAM, dump
 PLAYBOOKS = os.path.join(harness.ROOT, "playbooks")
 GOLDEN_CHANGES = [
     ("Set-OrganizationConfig", {"AuditDisabled": True, "MailTipsExternalRecipientsTipsEnabled": True}),
-    ("Set-TransportConfig", {"SmtpClientAuthenticationDisabled": True, "MaxSendSize": "49.5MB"}),
+    ("Set-TransportConfig", {"SmtpClientAuthenticationDisabled": True, "MessageExpiration": "2.12:00:00"}),
     ("Set-ExternalInOutlook", {"Enabled": True, "AllowList": ["partner.example"]}),
     ("Set-RemoteDomain", {"Identity": "Default", "AutoForwardEnabled": False}),
     ("New-RemoteDomain", {"Name": "Partner", "DomainName": "partner.example"}),
@@ -40,7 +40,7 @@ def test_export_apply_check_round_trip(sb, tmp_path):
     golden = export(sb, "contoso.com", str(tmp_path / "golden.yml"))
     entries = {(e["object"], e.get("identity")): e for e in golden["exchange_objects_list"]}
     assert golden["exchange_baseline_organization"]["AuditDisabled"] is True
-    assert entries[("TransportConfig", None)]["settings"]["MaxSendSize"] == "50688KB"      # exact, in Set- form
+    assert entries[("TransportConfig", None)]["settings"]["MessageExpiration"] == "2.12:00:00"   # in Set- form
     assert entries[("RemoteDomain", "Partner")]["create_parameters"] == {"DomainName": "partner.example"}
     assert entries[("TransportRule", "Block lists")]["settings"]["State"] == "Disabled"
     assert [e["object"] for e in golden["exchange_objects_list"]].index("AntiPhishPolicy") < \

@@ -124,3 +124,44 @@ def test_html_reports_render_in_a_browser(sb, tmp_path):
         assert (width, height) == (1280, 900) and variety > 20        # a rendered page, not a blank one
         if os.environ.get("CSP_REPORT_DIR"):
             shutil.copyfile(png, os.path.join(os.environ["CSP_REPORT_DIR"], name))
+
+
+def test_scuba_follows_scubagears_rego(sb):
+    """ScubaGear's EXOConfig.rego: '*' in AllowedForwardingDomains is dropped with a warning and the Default remote
+    domain still judged; a Domains entry containing '*' and 'Contacts' fails 6.1 and the fix drops only that action;
+    a blank subject prefix can never satisfy 7.1, so it is refused before any request."""
+    now = sb.sandbox.now()
+    with sb.sandbox.store.lock:
+        contoso = sb.sandbox.store.tenants[CONTOSO].exchange
+        contoso.invoke("Set-SharingPolicy", {"Identity": "Default Sharing Policy", "Domains": [
+            "*:CalendarSharingFreeBusySimple,ContactsSharing", "partner.example:ContactsSharing"]}, now=now)
+    sb.sandbox.log.clear()
+    run = sb.play("""
+        - name: scuba
+          csp.exchange.scuba_exchange:
+            tenant: contoso.com
+            controls: [MS.EXO.1.1v2, MS.EXO.6.1v1]
+            allowed_forwarding_domains: ["*"]
+            remediate: true
+        - name: blank prefix
+          csp.exchange.scuba_exchange:
+            tenant: contoso.com
+            controls: [MS.EXO.7.1v1]
+            remediate: true
+            warning_rule: {prefix: "  "}
+          ignore_errors: true
+    """)
+    assert run.rc == 0, dump(run)
+    result = run.task("scuba")
+    statuses = {c["id"]: c["status"] for c in result["controls"]}
+    assert statuses == {"MS.EXO.1.1v2": "fixed", "MS.EXO.6.1v1": "fixed"}, result["controls"]
+    assert any("'*'" in w and "ignored" in w for w in result["warnings"]), result.get("warnings")
+    assert {r["Name"]: r["AutoForwardEnabled"] for r in sb.exchange(CONTOSO, "RemoteDomain")} == {"Default": False}
+    assert sb.exchange(CONTOSO, "SharingPolicy")[0]["Domains"] == [
+        "*:CalendarSharingFreeBusySimple", "partner.example:ContactsSharing"]
+    reads = [c for e in sb.log(service="exchange") for c in e["cmdlets"] if c == "Get-RemoteDomain"]
+    assert reads, "the forwarding control reads every remote domain"
+    blank = run.task("blank prefix")
+    assert [e["status"] for e in run.results if e["task"] == "blank prefix"] == ["failed"]
+    assert "prefix" in blank["msg"] and "MS.EXO.7.1v1" in blank["msg"], blank
+    assert not [e for e in sb.log(service="exchange") if "Get-TransportRule" in e["cmdlets"]]

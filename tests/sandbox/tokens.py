@@ -33,6 +33,9 @@ class AssertionRejected(Exception):
         self.detail = detail
 
 
+IMPLICIT_APP_WID = "0997a1d0-0d1d-4acb-b408-d5ca73121e90"
+
+
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
@@ -62,15 +65,25 @@ class Tokens:
                            upn: Optional[str] = None, wids: Optional[List[str]] = None,
                            extra: Optional[dict] = None) -> str:
         now = self.clock.now()
-        claims = {"aud": audience, "iss": f"https://sts.windows.net/{tenant_id}/", "iat": int(now), "nbf": int(now),
-                  "exp": int(now + lifetime_s), "tid": tenant_id, "oid": oid, "sub": oid, "appid": app_id,
-                  "ver": "1.0", "uti": uuid.uuid4().hex}
+        # The claims of a v1.0 access token as Microsoft documents them per token type ("Access token claims
+        # reference", learn.microsoft.com/entra/identity-platform/access-token-claims-reference): aio, rh and uti are
+        # opaque; appidacr says how the client authenticated (1 secret, 2 certificate); idtyp is app or user.
+        issuer = f"https://sts.windows.net/{tenant_id}/"
+        claims = {"aud": audience, "iss": issuer, "iat": int(now), "nbf": int(now), "exp": int(now + lifetime_s),
+                  "aio": b64url(uuid.uuid4().bytes), "appid": app_id, "appidacr": "1", "idp": issuer, "oid": oid,
+                  "rh": f"0.{b64url(uuid.uuid4().bytes)}.", "sub": oid, "tid": tenant_id,
+                  "uti": b64url(uuid.uuid4().bytes), "ver": "1.0"}
         if scp is not None:
-            claims.update(scp=scp, upn=upn, idtyp="user")
+            # A user's token: how they signed in, who they are; wids only where the user holds directory roles.
+            claims.update(scp=scp, upn=upn, unique_name=upn, name=(upn or "").split("@")[0], acr="1",
+                          amr=["pwd", "mfa"], idtyp="user")
+            if wids:
+                claims["wids"] = list(wids)
         else:
-            claims.update(roles=roles or [], idtyp="app")
-        if wids:
-            claims["wids"] = wids
+            # An app's token always carries the implicit wid below besides its directory roles: tokens captured from
+            # the service show it in every app-only token, with no directory role of that template id (it is no role).
+            others = [w for w in wids or [] if w != IMPLICIT_APP_WID]
+            claims.update(roles=roles or [], idtyp="app", wids=[IMPLICIT_APP_WID, *others])
         claims.update(extra or {})
         token = jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": self.kid, "x5t": self.kid})
         with self._lock:

@@ -77,8 +77,8 @@ def test_defender_only_anti_phish_parameters_are_access_denied_without_the_licen
 def test_dkim_new_takes_domain_name_and_set_waits_for_the_cnames():
     org = build(dict(HYDRATED, dkim_cnames_missing=["contoso.com"]))
     assert fails(org, "New-DkimSigningConfig", Name="contoso.com").binding
-    assert fails(org, "New-DkimSigningConfig", DomainName="fabrikam.com").status == 400       # not accepted
-    config = run(org, "New-DkimSigningConfig", DomainName="contoso.com", KeySize=2048).rows()[0]
+    assert fails(org, "New-DkimSigningConfig", DomainName="fabrikam.com", Enabled=False).status == 400       # not accepted
+    config = run(org, "New-DkimSigningConfig", DomainName="contoso.com", Enabled=False, KeySize=2048).rows()[0]
     assert config["Identity"] == "contoso.com" and config["Enabled"] is False and config["Status"] == "Disabled"
     assert config["Selector1CNAME"] == "selector1-contoso-com._domainkey.contoso.onmicrosoft.com"
     refused = fails(org, "Set-DkimSigningConfig", Identity="contoso.com", Enabled=True)
@@ -87,7 +87,7 @@ def test_dkim_new_takes_domain_name_and_set_waits_for_the_cnames():
     org.dkim_cnames_missing.clear()
     run(org, "Set-DkimSigningConfig", Identity="contoso.com", Enabled=True, now=NOW + 1)
     assert one(org, "Get-DkimSigningConfig", Identity="contoso.com")["Status"] == "Valid"
-    assert exception_of(fails(org, "New-DkimSigningConfig", DomainName="contoso.com")).endswith("ExistsException")
+    assert exception_of(fails(org, "New-DkimSigningConfig", DomainName="contoso.com", Enabled=False)).endswith("ExistsException")
     run(org, "Remove-DkimSigningConfig", Identity="contoso.com")
     assert [r["Domain"] for r in rows(org, "Get-DkimSigningConfig")] == ["contoso.onmicrosoft.com"]
     # New- with -Enabled before the CNAMEs exist (CIPP's call; unverified): accepted, the status shows what is missing.
@@ -102,7 +102,9 @@ def test_singletons_and_sharing_policy_values():
     run(org, "Set-TransportConfig", SmtpClientAuthenticationDisabled=True, MessageExpiration="2.00:00:00")
     row = one(org, "Get-TransportConfig")
     assert row["SmtpClientAuthenticationDisabled"] is True and row["MessageExpiration"] == "2.00:00:00"
-    assert fails(org, "Set-TransportConfig", MaxSendSize="lots").status == 400
+    assert fails(org, "Set-TransportConfig", MessageExpiration="lots").status == 400
+    # Exchange Online keeps size limits on each mailbox: Set-TransportConfig -MaxSendSize is on-premises only.
+    assert exception_of(fails(org, "Set-TransportConfig", MaxSendSize="10MB")).endswith("AmbiguousParameterSetException")
     run(org, "Set-ExternalInOutlook", Enabled=True, AllowList=["partner.example"])
     assert one(org, "Get-ExternalInOutlook")["AllowList"] == ["partner.example"]
     assert fails(org, "New-ExternalInOutlook", Name="x").status == 403                     # no such cmdlet

@@ -24,20 +24,6 @@ SWITCHES = {"isdefault": "MakeDefault"}
 # MSFT_EXODkimSigningConfig.psm1 l.239-255).
 CREATE_NAME = {"dkimsigningconfig": "DomainName"}
 
-# Nouns whose Set- takes -Name in Exchange Online, so that a different Name is a rename (MicrosoftDocs/
-# office-docs-powershell at 93336da, exchange/exchange-ps/exchange/Set-<noun>.md, "Applicable: ... Exchange Online").
-# Elsewhere the name is fixed at creation.
-RENAMABLE = frozenset(noun.lower() for noun in (
-    "ATPProtectionPolicyRule", "ActiveSyncMailboxPolicy", "AddressBookPolicy", "AddressList", "AntiPhishRule", "Contact",
-    "DataClassification", "DataEncryptionPolicy", "DistributionGroup", "DlpPolicy", "DynamicDistributionGroup",
-    "EOPProtectionPolicyRule", "EmailAddressPolicy", "GlobalAddressList", "Group", "HostedContentFilterRule",
-    "HostedOutboundSpamFilterRule", "InboundConnector", "InboxRule", "JournalRule", "MailContact", "MailPublicFolder",
-    "MailUser", "Mailbox", "MailboxSearch", "MalwareFilterRule", "ManagementScope", "MessageClassification",
-    "MobileDeviceMailboxPolicy", "OfflineAddressBook", "OrganizationRelationship", "OutboundConnector",
-    "OutlookProtectionRule", "OwaMailboxPolicy", "PartnerApplication", "PublicFolder", "RemoteDomain",
-    "ReportSubmissionRule", "RetentionPolicy", "RetentionPolicyTag", "RoleAssignmentPolicy", "RoleGroup",
-    "SafeAttachmentRule", "SafeLinksRule", "SharingPolicy", "SweepRule", "TransportRule", "User"))
-
 # Nouns whose New- takes only some of the properties Set- takes: these are sent to New-, the rest to Set- right
 # after (New-RemoteDomain takes Name and DomainName only: M365DSC MSFT_EXORemoteDomain.psm1 l.411-438).
 NEW_TAKES = {
@@ -66,8 +52,9 @@ DEFAULT_PROPERTIES = {
                            "SendFromAliasEnabled", "BookingsEnabled", "MailTipsAllTipsEnabled",
                            "MailTipsExternalRecipientsTipsEnabled", "PublicFoldersEnabled",
                            "ActivityBasedAuthenticationTimeoutEnabled", "ActivityBasedAuthenticationTimeoutInterval"),
-    "transportconfig": ("SmtpClientAuthenticationDisabled", "MaxSendSize", "MaxReceiveSize",
-                        "ExternalPostmasterAddress", "ReplyAllStormProtectionEnabled", "MessageExpiration"),
+    # Set-TransportConfig takes MaxSendSize/MaxReceiveSize only on-premises (Microsoft Learn): not exported.
+    "transportconfig": ("SmtpClientAuthenticationDisabled", "ExternalPostmasterAddress", "ReplyAllStormProtectionEnabled",
+                        "MessageExpiration"),
     "remotedomain": ("DomainName", "AutoForwardEnabled", "AutoReplyEnabled", "DeliveryReportEnabled", "NDREnabled",
                      "MeetingForwardNotificationEnabled", "TNEFEnabled", "AllowedOOFType", "IsInternal"),
     "sharingpolicy": ("Domains", "Enabled"),
@@ -87,16 +74,13 @@ DEFAULT_PROPERTIES = {
                         "EnableOrganizationDomainsProtection", "EnableTargetedUserProtection",
                         "EnableTargetedDomainsProtection", "TargetedUserProtectionAction"),
     "antiphishrule": ("State", "Priority", "AntiPhishPolicy", "RecipientDomainIs", "Comments"),
-    "adminauditlogconfig": ("UnifiedAuditLogIngestionEnabled", "AdminAuditLogEnabled", "AdminAuditLogAgeLimit"),
+    # Set-AdminAuditLogConfig takes only UnifiedAuditLogIngestionEnabled in Exchange Online (Microsoft Learn).
+    "adminauditlogconfig": ("UnifiedAuditLogIngestionEnabled",),
 }
 
 
 def create_name(noun):
     return CREATE_NAME.get(noun.lower(), "Name")
-
-
-def renamable(noun):
-    return noun.lower() in RENAMABLE
 
 
 def new_takes(noun, name):

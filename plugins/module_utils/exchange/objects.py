@@ -18,6 +18,7 @@ find is refused before any request.
 import time
 
 from . import nouns as rules
+from . import parameter_check
 from ..errors import InvalidInputError, NotFoundError, OutcomeUnknownError, ServiceError
 from .values import to_set_value
 from .settings import Desired, compare, is_singleton
@@ -68,7 +69,7 @@ class ObjectRun:
         if self.singleton or wanted is None or self.name_parameter != "Name" or \
                 str(wanted.value).lower() == (self.identity or "").lower():
             return self.identity
-        if not rules.renamable(self.noun):
+        if not parameter_check.takes("Set-%s" % self.noun, "Name"):
             raise InvalidInputError(
                 "%s '%s': settings Name '%s' would rename it, and Set-%s cannot rename (it takes no Name in Exchange "
                 "Online). Set identity to '%s' to manage the object of that name, or leave Name out of settings. Nothing "

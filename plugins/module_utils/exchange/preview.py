@@ -4,6 +4,7 @@
 exo_settings compares desired values, so check mode says "changed" only where a real run would change something."""
 
 from ..errors import CspError
+from .parameter_check import takes
 from .settings import Desired, compare, is_singleton, resolve_members
 
 
@@ -44,7 +45,10 @@ def preview_set(client, cmdlet, parameters, anchor=None):
     get = "Get-%s" % noun
     try:
         resolve_members(client, desired)
-        rows = client.invoke(get, {"Identity": identity} if identity is not None else {}, anchor=anchor).rows
+        # Some Get- cmdlets take no -Identity where their Set- does (Get-ArcConfig, Get-IRMConfiguration: Microsoft
+        # Learn); they show the one organisation object.
+        read = {"Identity": identity} if identity is not None and takes(get, "Identity") else {}
+        rows = client.invoke(get, read, anchor=anchor).rows
     except CspError as exc:
         return Preview(None, "%s could not be read: %s" % (get, exc.message))
     if len(rows) != 1:

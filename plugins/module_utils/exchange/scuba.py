@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The CISA SCuBA Exchange Online baseline (ScubaGear ``baselines/exo.md`` and ``Rego/EXOConfig.rego``, main at
-4d34e9a, 2026-08-20): each control as data (policy ID, statement, SHALL/SHOULD,
+"""The CISA SCuBA Exchange Online baseline (ScubaGear ``baselines/exo.md`` and ``Rego/EXOConfig.rego`` at commit
+4d34e9a48e38ce5c2e14c0fdfbaee53e57594ae2, 2026-08-20): each control as data (policy ID, statement, SHALL/SHOULD,
 what is checked, how it is fixed) with the function that checks it and, when asked, fixes it through the same
 desired-state machinery as exo_settings/exo_object.
 
@@ -17,7 +17,9 @@ from .objects import ObjectRun
 from .settings import Desired, SettingsRun
 
 
-SCUBA_SOURCE = "cisagov/ScubaGear baselines/exo.md + Rego/EXOConfig.rego (main 4d34e9a, 2026-08-20)"
+SCUBA_COMMIT = "4d34e9a48e38ce5c2e14c0fdfbaee53e57594ae2"
+SCUBA_SOURCE = ("cisagov/ScubaGear PowerShell/ScubaGear/baselines/exo.md + Rego/EXOConfig.rego at commit %s "
+                "(2026-08-20)" % SCUBA_COMMIT)
 DEFAULT_WARNING_RULE = {"name": "External sender warning", "prefix": "[EXTERNAL] "}
 
 
@@ -40,12 +42,18 @@ class Control:
 class Context:
     """One tenant: the Exchange client, whether to fix, check mode, and the tenant's exclusions."""
 
-    def __init__(self, client, remediate, check_mode, allowed_forwarding_domains=(), warning_rule=None):
+    def __init__(self, client, remediate, check_mode, allowed_forwarding_domains=(), warning_rule=None, warn=None):
         self.client = client
         self.remediate = remediate
         self.check_mode = check_mode
-        self.allowed_forwarding_domains = [d.strip().lower() for d in allowed_forwarding_domains or []]
+        self.warn = warn or (lambda message: None)
+        self.allowed_forwarding_domains = allowed(allowed_forwarding_domains, self.warn)
         self.warning_rule = dict(DEFAULT_WARNING_RULE, **(warning_rule or {}))
+        if not str(self.warning_rule.get("prefix") or "").strip():
+            # ScubaGear's Rego counts a rule only when count(PrependSubject) >= 1; a blank prefix would create a rule
+            # that warns nobody and still fails the control.
+            raise InvalidInputError("warning_rule.prefix must be a visible subject prefix such as '[EXTERNAL] '; "
+                                    "a blank one warns nobody and does not meet MS.EXO.7.1v1.")
         self._domains = None
 
     @property
@@ -67,6 +75,17 @@ class Context:
         return action != "none", action != "none" and self.writing
 
 
+def allowed(domains, warn):
+    """ScubaGear's AllowedForwardingDomains, lower-cased (DNS names ignore case, RFC 4343). ``*`` is the Default
+    remote domain's DomainName; ScubaGear removes it from the list with a warning and still judges the tenant
+    (EXOConfig.rego: ConfiguredAllowedForwardingDomains is the configured set minus "*")."""
+    names = [str(d).strip().lower() for d in domains or [] if str(d).strip()]
+    if "*" in names:
+        warn("allowed_forwarding_domains holds '*', which was ignored: only specific domains can be allow-listed per "
+             "the SCuBA baseline, so the Default remote domain (DomainName '*') is still judged (MS.EXO.1.1v2).")
+    return [d for d in names if d != "*"]
+
+
 def _outcome(context, problems, what_was_done=None):
     if not problems:
         return "pass", []
@@ -78,13 +97,14 @@ def _outcome(context, problems, what_was_done=None):
 # -- the controls ------------------------------------------------------------------------------------------------
 
 def _forwarding(context):
-    if "*" in context.allowed_forwarding_domains:
-        raise InvalidInputError("allowed_forwarding_domains may not hold '*' (ScubaGear: the Default remote domain "
-                                "cannot be allow-listed).")
-    filters = ["DomainName -ne '%s'" % d.replace("'", "''") for d in context.allowed_forwarding_domains]
-    run = SettingsRun(context.client, "RemoteDomain", [Desired("AutoForwardEnabled", False)],
-                      opath_filter=" -and ".join(filters) or None)
-    changes = run.plan()
+    """Every remote domain is read (Get-RemoteDomain takes no -Filter in Exchange Online: Microsoft Learn lists only
+    Identity and ResultSize) and the allowed ones are left out here, by DomainName, as ScubaGear's Rego does."""
+    run = SettingsRun(context.client, "RemoteDomain", [Desired("AutoForwardEnabled", False)])
+    for rows, dummy_warnings in context.client.pages("Get-RemoteDomain", {}, select=run.select() + ["DomainName"]):
+        for row in rows:
+            if str(row.get("DomainName") or "").lower() not in context.allowed_forwarding_domains:
+                run.consider(row)
+    changes = run.changes
     problems = ["remote domain %s forwards automatically (AutoForwardEnabled true)" % c.identity for c in changes]
     if context.writing and changes:
         run.apply(changes)
@@ -100,27 +120,45 @@ def _singleton(noun, settings, describe):
     return evaluate
 
 
+def offends(entry, word):
+    """ScubaGear's Rego for MS.EXO.6.x: a Domains entry that contains "*" anywhere and the word (case-sensitive
+    ``contains``), such as ``*:CalendarSharingFreeBusySimple`` or ``*.contoso.com:ContactsSharing``."""
+    return "*" in entry and word in entry
+
+
+def without_action(entry, word):
+    """``entry`` (``'Domain: Action1, Action2'``, Microsoft Learn Set-SharingPolicy -Domains) without the actions
+    naming ``word``; None when nothing the control allows is left (no action, or the domain itself names it)."""
+    domain, sep, actions = entry.partition(":")
+    kept = [a.strip() for a in actions.split(",") if a.strip() and word not in a]
+    if not sep or not kept or word in domain:
+        return None
+    return "%s:%s" % (domain.strip(), ",".join(kept))
+
+
 def _sharing(word):
     def evaluate(context):
         rows = context.client.invoke("Get-SharingPolicy", select=["Identity", "Name", "Domains"]).rows
         problems = []
         for row in rows:
             domains = list(row.get("Domains") or [])
-            offending = [d for d in domains if d.split(":", 1)[0].strip() == "*" and word.lower() in d.lower()]
+            offending = [d for d in domains if offends(d, word)]
             if offending:
                 problems.append("sharing policy %s shares %s with all domains (%s)" % (
                     row.get("Name"), word.lower(), ", ".join(offending)))
-                context.converge("SharingPolicy", row.get("Name"), {"Domains": [d for d in domains
-                                                                                if d not in offending]})
+                fixed = [d if not offends(d, word) else without_action(d, word) for d in domains]
+                context.converge("SharingPolicy", row.get("Name"), {"Domains": [d for d in fixed if d is not None]})
         return _outcome(context, problems)
     return evaluate
 
 
 def _warning_rule_compliant(row):
-    """ScubaGear's Rego for MS.EXO.7.1: an enabled, enforced rule prefixing the subject of mail from outside."""
-    return (str(row.get("State")).lower() == "enabled" and str(row.get("Mode")).lower() == "enforce"
-            and bool(str(row.get("PrependSubject") or "").strip())
-            and str(row.get("FromScope")).lower() == "notinorganization")
+    """ScubaGear's Rego for MS.EXO.7.1 (EnabledRules): State == "Enabled", Mode == "Enforce",
+    count(PrependSubject) >= 1 (a string of at least one character; null counts as none) and FromScope ==
+    "NotInOrganization", compared exactly as Rego compares strings."""
+    prefix = row.get("PrependSubject")
+    return (row.get("State") == "Enabled" and row.get("Mode") == "Enforce"
+            and isinstance(prefix, str) and len(prefix) >= 1 and row.get("FromScope") == "NotInOrganization")
 
 
 def _external_warning(context):
@@ -194,8 +232,8 @@ def _dns(what):
 
 CONTROLS = [
     Control("MS.EXO.1.1v2", "Automatic forwarding to external domains SHALL be disabled.", "SHALL",
-            "Get-RemoteDomain: every remote domain has AutoForwardEnabled false, except the tenant's allowed "
-            "forwarding domains (never '*').",
+            "Get-RemoteDomain (every remote domain, filtered by DomainName here): AutoForwardEnabled false, except "
+            "the tenant's allowed forwarding domains ('*' is ignored with a warning, as ScubaGear does).",
             "Set-RemoteDomain -AutoForwardEnabled $false on each remote domain that is not allowed.",
             _forwarding, configurable="allowed_forwarding_domains"),
     Control("MS.EXO.2.2v3", "An SPF policy SHALL be published for each domain that fails all non-approved senders.",
@@ -230,17 +268,19 @@ CONTROLS = [
             _singleton("TransportConfig", {"SmtpClientAuthenticationDisabled": True},
                        "SMTP AUTH is enabled for the organisation (SmtpClientAuthenticationDisabled false)")),
     Control("MS.EXO.6.1v1", "Contact folders SHALL NOT be shared with all domains.", "SHALL",
-            "Get-SharingPolicy: no Domains entry of any policy is '*' with a Contacts action.",
-            "Set-SharingPolicy -Domains <the entries without '*:...Contacts...'> on each such policy.",
+            "Get-SharingPolicy: no Domains entry of any policy contains both '*' and 'Contacts' (ScubaGear's Rego).",
+            "Set-SharingPolicy -Domains with the Contacts actions dropped from those entries (an entry left with no "
+            "action is dropped) on each such policy.",
             _sharing("Contacts")),
     Control("MS.EXO.6.2v1", "Calendar details SHALL NOT be shared with all domains.", "SHALL",
-            "Get-SharingPolicy: no Domains entry of any policy is '*' with a Calendar action (ScubaGear's Rego "
-            "also flags '*:CalendarSharingFreeBusySimple').",
-            "Set-SharingPolicy -Domains <the entries without '*:...Calendar...'> on each such policy.",
+            "Get-SharingPolicy: no Domains entry of any policy contains both '*' and 'Calendar' (ScubaGear's Rego; "
+            "this flags '*:CalendarSharingFreeBusySimple' too).",
+            "Set-SharingPolicy -Domains with the Calendar actions dropped from those entries (an entry left with no "
+            "action is dropped) on each such policy.",
             _sharing("Calendar")),
     Control("MS.EXO.7.1v1", "External sender warnings SHALL be implemented.", "SHALL",
-            "Get-TransportRule: a rule with State Enabled, Mode Enforce, FromScope NotInOrganization and a non-empty "
-            "PrependSubject.",
+            "Get-TransportRule: a rule with State Enabled, Mode Enforce, FromScope NotInOrganization and a "
+            "PrependSubject of at least one character.",
             "New-TransportRule (or Set-/Enable-TransportRule) named 'External sender warning' prefixing the subject "
             "with '[EXTERNAL] ' for mail from outside the organisation.",
             _external_warning),

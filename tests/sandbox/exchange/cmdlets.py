@@ -2,12 +2,16 @@
 -ResultSize, applying Set-* parameters with the no-op warning).
 
 A cmdlet is a function ``run(call, params) -> CmdletResult`` registered with ``@cmdlet(...)``;
-``params`` maps lower-case parameter names to the raw JSON values, after binding checked that every
-name is known (case-insensitively) and every mandatory one present.
+``params`` maps lower-case parameter names to the raw JSON values. Binding follows Microsoft's cmdlet reference
+(``reference.py``) first, as Exchange Online does: a parameter the cmdlet does not take in Exchange Online, names
+that share no parameter set, or a mandatory parameter left out get the service's 400. Only then does the emulation
+ask whether it models the parameter: one the service takes but the sandbox does not model is refused with an answer
+that says so, never ignored.
 """
 from . import errors
 from .filters import compile_filter
 from .model import Schema
+from .reference import CATALOG
 from .values import UNLIMITED
 
 MORE_RESULTS = ("There are more results available than are currently displayed. To view them, increase the "
@@ -21,7 +25,8 @@ class Cmdlet:
         self.name = name
         self.run = run
         self.write = not name.lower().startswith("get-")
-        self.parameters = {p.lower(): p for p in (*parameters, *(WRITE_CONTROL if self.write else ()))}
+        control = [p for p in WRITE_CONTROL if self.write and takes(name, p)]
+        self.parameters = {p.lower(): p for p in (*parameters, *control)}
         self.mandatory = tuple(mandatory)
 
     def bind(self, raw_parameters):
@@ -30,17 +35,33 @@ class Cmdlet:
         if not isinstance(raw_parameters, dict):
             raise errors.cannot_convert("Parameters", raw_parameters, "System.Collections.Hashtable",
                                         "Parameters must be a JSON object.")
+        # "<Param>@odata.type" siblings annotate arrays of hashtables; they are not parameters.
+        given = {name: value for name, value in raw_parameters.items() if "@odata.type" not in name}
+        binding = CATALOG.bind(self.name, list(given))
+        if binding is not None:
+            if binding.unknown:
+                raise errors.unknown_parameter(binding.unknown[0])
+            if binding.conflicting:
+                raise errors.unknown_parameter(" ".join(binding.conflicting))
+            if binding.missing:
+                raise errors.missing_parameters(binding.missing)
         bound = {}
-        for name, value in raw_parameters.items():
-            if "@odata.type" in name:           # "<Param>@odata.type" siblings annotate arrays of hashtables
-                continue
+        for name, value in given.items():
             if name.lower() not in self.parameters:
+                if binding is not None:
+                    raise errors.not_emulated(self.name, CATALOG.parameter(self.name, name).name)
                 raise errors.unknown_parameter(name)
             bound[name.lower()] = value
         missing = [p for p in self.mandatory if p.lower() not in bound]
         if missing:
             raise errors.missing_parameters(missing)
         return bound
+
+
+def takes(cmdlet_name, parameter):
+    """Whether Exchange Online's ``cmdlet_name`` takes ``parameter`` (a cmdlet the reference lacks takes anything the
+    emulation registers)."""
+    return not CATALOG.knows(cmdlet_name) or CATALOG.parameter(cmdlet_name, parameter) is not None
 
 
 def cmdlet(name, parameters=(), mandatory=(), settable=None):

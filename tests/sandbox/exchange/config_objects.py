@@ -9,7 +9,7 @@ import uuid
 
 from . import config_schemas as cs
 from . import errors
-from .cmdlets import REGISTRY, Cmdlet, CmdletResult, apply_settings, coerce_settings, listing
+from .cmdlets import REGISTRY, Cmdlet, CmdletResult, apply_settings, coerce_settings, listing, takes
 from .model import Record
 from .organization import DEHYDRATED
 from .values import MB, ZERO_GUID, new_guid
@@ -312,7 +312,10 @@ def _switch_state(noun, cmdlet, state):
 
 
 def _register(name, run, parameters, mandatory=()):
-    REGISTRY[name.lower()] = Cmdlet(name, run, parameters, mandatory)
+    """One generic cmdlet of the noun table, with the parameters Exchange Online's cmdlet of that name takes
+    (the table is shared by nouns whose cmdlets differ: Get-SharingPolicy has no -Filter, Set-AntiPhishPolicy no
+    -Name)."""
+    REGISTRY[name.lower()] = Cmdlet(name, run, [p for p in parameters if takes(name, p)], mandatory)
 
 
 def register_all():

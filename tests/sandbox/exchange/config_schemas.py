@@ -35,7 +35,8 @@ REMOTE_DOMAIN = Schema("RemoteDomain", [
 TRANSPORT_CONFIG = Schema("TransportConfig", [
     Prop("Identity", TEXT), Prop("Name", TEXT), Prop("Guid", GUID),
     Prop("SmtpClientAuthenticationDisabled", BOOL, settable=True),
-    *_settable(SIZE, "MaxSendSize", "MaxReceiveSize"),
+    # Shown; Set-TransportConfig takes them only on-premises (Microsoft Learn): the limits live on each mailbox.
+    Prop("MaxSendSize", SIZE), Prop("MaxReceiveSize", SIZE),
     Prop("ExternalPostmasterAddress", NULLABLE_TEXT, settable=True),
     Prop("ReplyAllStormProtectionEnabled", BOOL, settable=True),
     Prop("MessageExpiration", kinds.TimeSpan(max_days=10), settable=True), *_when(),

@@ -83,6 +83,14 @@ def unknown_parameter(name: str) -> CmdletError:
                        f"were provided. {name}", binding=True)
 
 
+def not_emulated(cmdlet: str, name: str) -> CmdletError:
+    """Exchange Online takes the parameter (Microsoft's cmdlet reference lists it) but the sandbox does not model it:
+    refused in a form no real answer has, so that a test never passes on a parameter the sandbox ignored."""
+    return CmdletError(400, "Sandbox.ParameterNotEmulatedException",
+                       f"The sandbox does not emulate the {name} parameter of {cmdlet}; Exchange Online takes it.",
+                       binding=True)
+
+
 def missing_parameters(names) -> CmdletError:
     return CmdletError(400, PARAMETER_BINDING, "Cannot process command because of one or more missing "
                                                f"mandatory parameters: {' '.join(names)}.", binding=True)

@@ -45,7 +45,7 @@ def set_admin_audit_log_config(call, params):
     return apply_settings(call, config, coerce_settings(call, config, params, schemas.ADMIN_AUDIT_LOG_CONFIG))
 
 
-@cmdlet("Get-AcceptedDomain", parameters=("Identity", "Filter", "ResultSize"))
+@cmdlet("Get-AcceptedDomain", parameters=("Identity", "ResultSize"))
 def get_accepted_domain(call, params):
     domains = call.org.accepted_domains
     if params.get("identity") is not None:

@@ -92,7 +92,7 @@ def set_cas_mailbox(call, params):
     return apply_settings(call, mailbox, coerce_settings(call, mailbox, params, schemas.CAS_MAILBOX))
 
 
-@cmdlet("Get-MailboxAuditBypassAssociation", parameters=("Identity", "Filter", "ResultSize"))
+@cmdlet("Get-MailboxAuditBypassAssociation", parameters=("Identity", "ResultSize"))
 def get_audit_bypass(call, params):
     return listing(call, call.org.mailboxes, params, schemas.AUDIT_BYPASS, Mailbox)
 

@@ -41,9 +41,12 @@ MAILBOX = Schema("Mailbox", [
     Prop("WindowsEmailAddress", TEXT), Prop("EmailAddresses", kinds.ProxyAddresses(), settable=True),
     Prop("RecipientType", TEXT), Prop("RecipientTypeDetails", RECIPIENT_TYPE_DETAILS),
     *(Prop(name, SIZE, settable=True) for name in (
-        "ProhibitSendQuota", "ProhibitSendReceiveQuota", "IssueWarningQuota", "RecoverableItemsQuota",
-        "RecoverableItemsWarningQuota", "ArchiveQuota", "ArchiveWarningQuota", "RulesQuota", "MaxSendSize",
+        "ProhibitSendQuota", "ProhibitSendReceiveQuota", "IssueWarningQuota", "RulesQuota", "MaxSendSize",
         "MaxReceiveSize")),
+    # Shown, but Set-Mailbox takes them only on-premises (Microsoft Learn, Set-Mailbox: "This parameter is available
+    # only in on-premises Exchange"); Exchange Online manages these quotas itself.
+    *(Prop(name, SIZE) for name in ("RecoverableItemsQuota", "RecoverableItemsWarningQuota", "ArchiveQuota",
+                                    "ArchiveWarningQuota")),
     Prop("UseDatabaseQuotaDefaults", BOOL, settable=True),
     Prop("RetainDeletedItemsFor", kinds.TimeSpan(max_days=30), settable=True),
     Prop("SingleItemRecoveryEnabled", BOOL, settable=True), Prop("RetentionHoldEnabled", BOOL, settable=True),
@@ -75,7 +78,8 @@ CAS_MAILBOX = Schema("CASMailbox", [
     # parameter names are case-insensitive, so one property serves both.
     Prop("PopEnabled", BOOL, settable=True), Prop("ImapEnabled", BOOL, settable=True),
     Prop("MAPIEnabled", BOOL, settable=True), Prop("EwsEnabled", BOOL, settable=True),
-    Prop("ECPEnabled", BOOL, settable=True), Prop("SmtpClientAuthenticationDisabled", TRI_BOOL, settable=True),
+    Prop("ECPEnabled", BOOL),      # Set-CASMailbox -ECPEnabled is on-premises only (Microsoft Learn)
+    Prop("SmtpClientAuthenticationDisabled", TRI_BOOL, settable=True),
     *_when(),
 ])
 
@@ -104,8 +108,10 @@ ORGANIZATION_CONFIG = Schema("OrganizationConfig", [
     Prop("Identity", TEXT), Prop("Name", TEXT), Prop("DisplayName", TEXT), Prop("Guid", GUID),
     Prop("DistinguishedName", TEXT), Prop("IsDehydrated", BOOL),
     *(Prop(name, BOOL, settable=True) for name in (
-        "AuditDisabled", "CustomerLockboxEnabled", "AutoExpandingArchiveEnabled", "OAuth2ClientProfileEnabled",
+        "AuditDisabled", "CustomerLockboxEnabled", "OAuth2ClientProfileEnabled",
         "SendFromAliasEnabled", "BookingsEnabled", "MailTipsAllTipsEnabled", "MailTipsExternalRecipientsTipsEnabled")),
+    # Shown as a bool; Set-OrganizationConfig takes the switch -AutoExpandingArchive instead (not emulated).
+    Prop("AutoExpandingArchiveEnabled", BOOL),
     *(Prop(name, TRI_BOOL, settable=True) for name in (
         "EwsEnabled", "EwsAllowOutlook", "FocusedInboxOn", "MessageRecallEnabled")),
     Prop("PublicFoldersEnabled", kinds.Enum("Microsoft.Exchange.Data.Directory.SystemConfiguration."
@@ -118,8 +124,9 @@ ORGANIZATION_CONFIG = Schema("OrganizationConfig", [
 
 ADMIN_AUDIT_LOG_CONFIG = Schema("AdminAuditLogConfig", [
     Prop("Identity", TEXT), Prop("Name", TEXT), Prop("Guid", GUID), Prop("DistinguishedName", TEXT),
-    Prop("AdminAuditLogEnabled", BOOL, settable=True), Prop("UnifiedAuditLogIngestionEnabled", BOOL, settable=True),
-    Prop("AdminAuditLogAgeLimit", kinds.TimeSpan(), settable=True), *_when(),
+    # Set-AdminAuditLogConfig takes only UnifiedAuditLogIngestionEnabled in Exchange Online (Microsoft Learn).
+    Prop("AdminAuditLogEnabled", BOOL), Prop("UnifiedAuditLogIngestionEnabled", BOOL, settable=True),
+    Prop("AdminAuditLogAgeLimit", kinds.TimeSpan()), *_when(),
 ])
 
 ACCEPTED_DOMAIN = Schema("AcceptedDomain", [

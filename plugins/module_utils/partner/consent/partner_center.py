@@ -49,6 +49,11 @@ def consent_body(application_id, display_name, grants):
                                   for g in grants]}
 
 
+# Every app-only token carries this wids value whatever the service principal holds; no directory role has this
+# template id, so it is never one of the app's directory roles (and never lost with a deleted consent).
+IMPLICIT_APP_WID = "0997a1d0-0d1d-4acb-b408-d5ca73121e90"
+
+
 def app_assignments(clients, tenant, application_id):
     """(app roles, directory role template ids) the app's own service principal holds in the tenant, read from
     app-only tokens (``roles``, ``wids``) for Exchange and Graph; None when they cannot be read."""
@@ -64,7 +69,7 @@ def app_assignments(clients, tenant, application_id):
                 continue
             return None
         roles.update(claims.get("roles") or [])
-        wids.update(claims.get("wids") or [])
+        wids.update(w for w in claims.get("wids") or [] if str(w).lower() != IMPLICIT_APP_WID)
     return sorted(roles), sorted(wids)
 
 
