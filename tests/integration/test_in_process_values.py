@@ -1,13 +1,10 @@
 """A module run in the worker and the same module as a module process agree on datetimes, vault-encrypted and
 !unsafe arguments and nested no_log values, and a crash's traceback keeps no_log values masked."""
-import datetime
-import json
-import os
 import subprocess
 import textwrap
 
 from tests.integration.conftest import dump
-from tests.integration.test_in_process_boundary import ran_as_module, comparable
+from tests.integration.test_in_process_boundary import comparable
 
 SECRET = "Nested-Secret-canary-9817"
 MODULE = '''

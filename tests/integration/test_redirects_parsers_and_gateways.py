@@ -10,7 +10,7 @@ import ssl
 import trustme
 
 from tests.integration.conftest import CONTOSO, dump
-from tests.integration.test_redirects import Recorder, endpoints, serve, PASSWORD
+from tests.integration.test_redirects import PASSWORD, Recorder, endpoints
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import threading
 
@@ -71,7 +71,7 @@ def test_a_backslash_in_the_location_sends_nothing_to_another_host(sb, world):
             parameters: {Identity: admin, Password: %s}
           ignore_errors: true
     """ % (CONTOSO, PASSWORD), env={"CSP_ENDPOINTS": endpoints(sb, exchange=exchange),
-                                   "CSP_CA_PATH": world["bundle"]})
+                                    "CSP_CA_PATH": world["bundle"]})
     leaked = [(m, p, b, h) for m, p, b, h in world["other"].seen
               if PASSWORD.encode() in b or "authorization" in {k.lower() for k in h}]
     assert leaked == [], "sent to another port: %r\n%s" % (leaked[:1], dump(run))
@@ -119,7 +119,7 @@ def test_an_exchange_next_link_to_another_host_is_not_followed(sb, world, tmp_pa
                 parameters: {Filter: "Name -like 'x*'"}
               ignore_errors: true
         """ % CONTOSO, env={"CSP_ENDPOINTS": endpoints(sb, exchange="https://127.0.0.1:%d" % fake.server_address[1]),
-                           "CSP_CA_PATH": world["bundle"]})
+                            "CSP_CA_PATH": world["bundle"]})
     finally:
         fake.shutdown()
         fake.server_close()
@@ -174,7 +174,7 @@ def test_a_302_to_a_sign_in_page_fails_the_cmdlet_instead_of_reporting_ok(sb, wo
                 parameters: {Identity: admin, RetainDeletedItemsFor: "30.00:00:00"}
               ignore_errors: true
         """ % CONTOSO, env={"CSP_ENDPOINTS": endpoints(sb, exchange="https://127.0.0.1:%d" % gateway.server_address[1]),
-                           "CSP_CA_PATH": world["bundle"]})
+                            "CSP_CA_PATH": world["bundle"]})
     finally:
         gateway.shutdown()
         gateway.server_close()
@@ -204,7 +204,7 @@ def test_a_drift_check_through_a_sign_in_page_fails_instead_of_reporting_no_drif
               check_mode: true
               ignore_errors: true
         """ % CONTOSO, env={"CSP_ENDPOINTS": endpoints(sb, exchange="https://127.0.0.1:%d" % gateway.server_address[1]),
-                           "CSP_CA_PATH": world["bundle"]})
+                            "CSP_CA_PATH": world["bundle"]})
     finally:
         gateway.shutdown()
         gateway.server_close()
