@@ -12,7 +12,7 @@ description:
     platform returns back into the same file, re-encrypted, with the time it was issued
     (C(csp_refresh_token_issued_at)). Other variables in the file are kept.
   - A refresh token is valid 90 days from issue, however often it is used, and each redemption returns a new one
-    (Microsoft identity platform docs, "Refresh tokens"), so a token that is only ever redeemed still expires: rotate
+    (Microsoft identity platform docs, Refresh tokens), so a token that is only ever redeemed still expires. Rotate
     the stored one regularly, for example weekly from the scheduler that runs the other playbooks.
   - Runs on the controller through its action plugin. The token is never an argument of the task, never in its
     result and never in a plain file; the file is replaced atomically, so a failed redemption leaves it as it was.
