@@ -23,6 +23,7 @@ def is_throttled(response):
     it is not idempotent (the V3 module's own retry treats it as throttling)."""
     return CONCURRENCY_MESSAGE in response.text[:300]
 
+
 READ_ONLY_VERBS = frozenset(["get", "test", "search", "export", "find", "measure", "show", "resolve", "compare"])
 # Verbs whose second application differs from the first (creates twice, fails, or toggles).
 NON_IDEMPOTENT_VERBS = frozenset(["new", "add", "remove", "enable", "disable", "clear", "start", "stop", "send",

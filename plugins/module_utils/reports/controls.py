@@ -20,10 +20,10 @@ class ControlReport(pipeline.ReportKind):
         return dict(tenant=tenant, host=host, id="(tenant)", status="error", criticality=None, statement=None,
                     details=[message])
 
-    def result_case(self, tenant, host, control):
-        return dict(tenant=tenant, host=host, id=control["id"], status=control["status"],
-                    criticality=control.get("criticality"), statement=control.get("statement"),
-                    details=list(control.get("details") or []))
+    def result_case(self, tenant, host, result):
+        return dict(tenant=tenant, host=host, id=result["id"], status=result["status"],
+                    criticality=result.get("criticality"), statement=result.get("statement"),
+                    details=list(result.get("details") or []))
 
     def totals(self, cases, tenants):
         by_control = {}

@@ -75,8 +75,8 @@ def _error_case(tenant, host, message):
 
 
 def _drift_lines(case):
-    return ["%s: %s is %s, baseline wants %s" % (d["identity"], d["property"], _value(d["current"]),
-                                                  _value(d["desired"])) for d in case["drift"]]
+    return ["%s: %s is %s, baseline wants %s" % (d["identity"], d["property"], _value(d["current"]), _value(d["desired"]))
+            for d in case["drift"]]
 
 
 def _totals(cases, tenants):

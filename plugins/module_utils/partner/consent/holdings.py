@@ -39,8 +39,8 @@ class Holdings:
 
     def lost_by_delete(self):
         """Everything a delete would remove that the Partner Center POST cannot re-create, one phrase each."""
-        lost = ["the per-user grant of %s on %s for user %s" % (",".join(g["scopes"]), g["resource_app_id"],
-                                                                 g["principal_id"]) for g in self.user_grants or []]
+        lost = ["the per-user grant of %s on %s for user %s" % (",".join(g["scopes"]), g["resource_app_id"], g["principal_id"])
+                for g in self.user_grants or []]
         lost.extend("the app role %s on resource %s" % (a.get("appRoleId"), a.get("resourceDisplayName")
                                                         or a.get("resourceId")) for a in self.app_roles or [])
         lost.extend("the assignment of %s %s to the app" % ((a.get("principalType") or "principal").lower(),
