@@ -202,8 +202,9 @@ class InProcessAction(ActionBase):
         context = self._shared_loader_obj.module_loader.find_plugin_with_context(
             action or self._task.action, collection_list=self._task.collections)
         name = context.resolved_fqcn
-        build = InProcessModule.factory(name, (self._task.args if args is None else args, bool(self._task.check_mode),
-                                               bool(self._task.diff), _inject_invocation(task_vars)))
+        build = InProcessModule.factory(name, (_as_sent_to_a_module(self._task.args if args is None else args),
+                                               bool(self._task.check_mode), bool(self._task.diff),
+                                               _inject_invocation(task_vars)))
         try:
             code = importlib.import_module(context.plugin_resolved_name)
             with module_base.in_process(build):
@@ -231,6 +232,14 @@ class InProcessAction(ActionBase):
         from ansible.vars.clean import remove_internal_keys  # pylint: disable=import-outside-toplevel
         remove_internal_keys(parsed)                        # 2.19, 2.20: a dict
         return parsed
+
+
+def _as_sent_to_a_module(args):
+    """The arguments as a module process receives them: encoded by the controller-side encoder of the module's
+    serialization profile and decoded as plain JSON, so templated values lose their data tags (origin, trust), which
+    the module-side encoder of ansible-core 2.21 refuses in a result, exactly as a module process never sees them."""
+    encoded = json.dumps(args, cls=get_module_encoder(MODULE_PROFILE, Direction.CONTROLLER_TO_MODULE))
+    return json.loads(encoded)
 
 
 def same_interpreter(path):
