@@ -8,6 +8,7 @@ module_utils file a module process imports is compiled from source.
 """
 
 import json
+import uuid
 
 from .endpoints import Endpoints
 from .errors import InvalidInputError
@@ -70,6 +71,8 @@ class Clients:
         if not options["validate_certs"] and warn:
             warn(INSECURE_WARNING)
         self._transport = self._tokens = None
+        # Partner Center's MS-CorrelationId: one per run, so every Partner Center call of the run can be found together.
+        self.correlation_id = str(uuid.uuid4())
 
     @classmethod
     def for_partner(cls, options, redactor, warn=None):
@@ -129,7 +132,8 @@ class Clients:
 
     def partner_center(self):
         from .partner.partner_center import PartnerCenterClient  # pylint: disable=import-outside-toplevel
-        return PartnerCenterClient(self.transport, self.tokens, self.endpoints, self.partner_tenant)
+        return PartnerCenterClient(self.transport, self.tokens, self.endpoints, self.partner_tenant,
+                                   correlation_id=self.correlation_id)
 
     def exchange(self, tenant=None, page_size=1000):
         """A client addressing the tenant by GUID: a domain (vanity or not) is turned into the GUID from the

@@ -28,6 +28,11 @@ options:
     description:
       - The identity of the run the verdicts come from, written into the report (JSON, and a JUnit property).
     type: str
+  partner_token:
+    description:
+      - What is known of the stored partner refresh token (C(issued_at), C(age_days), C(expires_in_days), C(mfa)),
+        written into the JSON report as it is.
+    type: dict
 extends_documentation_fragment:
   - csp.exchange.report
   - csp.exchange.attributes
@@ -85,12 +90,14 @@ def main():
         tenants=dict(type="list", elements="raw", required=True),
         hosts=dict(type="list", elements="str"),
         run_id=dict(type="str"),
+        partner_token=dict(type="dict"),
         json_path=dict(type="path", required=True),
         junit_path=dict(type="path", required=True),
         html_path=dict(type="path"),
     ))
     p = module.params
     report = pipeline.build(KIND, p["tenants"], p["hosts"], p["run_id"])
+    report["partner_token"] = p["partner_token"]
     try:
         pipeline.write_all(KIND, report, p["json_path"], p["junit_path"], p["html_path"])
     except (IOError, OSError) as exc:

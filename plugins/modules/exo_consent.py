@@ -14,18 +14,28 @@ description:
     customer's grants) when the app holds a Graph permission there that can read them; otherwise from the
     resource's own delegated token in the customer, whose C(scp) claim lists the scopes the app holds on it
     (AADSTS65001 means none). RV(read_from) says which. When neither works the task fails and changes nothing.
-  - With O(method=graph) the grant is changed through Microsoft Graph in the customer tenant, creating the
-    resource service principal or the grant where missing and keeping every other scope. This needs the app to
-    hold C(DelegatedPermissionGrant.ReadWrite.All) there (usually granted by the original consent).
-  - With O(method=partner_center) the Partner Center application consent is created where the app is not
-    installed. Where a consent exists without the scopes it must be deleted and re-created (Partner Center consents
-    cannot be updated), and deleting it deletes the app's service principal with every grant, app-role assignment
-    and directory role it holds. So this is done only when every grant to re-create is known (read through Graph,
-    or listed in O(partner_center_grants)) and the app holds no app role or directory role there; otherwise the task
-    fails before any write and says which option to set. A consent is never deleted for a change Graph can make.
-  - The consent POST is not idempotent. When its answer is lost the tenant is read back instead of sending it
-    again; when a re-create fails after the delete, the failure lists exactly which grants to restore.
-  - V(auto) uses Graph when the app can change grants through it in the tenant, else Partner Center.
+  - The change only adds. Scopes are added to (or, with O(state=absent), removed from) the AllPrincipals grant
+    through Microsoft Graph, in place, so the app's service principal keeps its object id and every other grant,
+    app-role assignment and role. This needs the app to hold C(DelegatedPermissionGrant.ReadWrite.All) there
+    (usually granted by the original consent) and the partner user a GDAP role that allows consent changes, such as
+    Cloud Application Administrator.
+  - Partner Center is used only to create a consent where the app has no service principal in the customer. Its
+    "already exists" answer means the tenant is read again and the scopes are added through Graph.
+  - Where the app is installed and Graph cannot add the scopes, the task fails before any write, naming the missing
+    permission or role and O(allow_destructive). With O(allow_destructive) the consent is deleted and re-created
+    through Partner Center, but only when Graph can read everything the delete removes (every grant, per-user ones
+    too, the app-role assignments it holds and those to it, its directory roles) and the re-created consent brings
+    all of it back; otherwise the task fails before any write and lists what would be lost. The re-created service
+    principal has a new object id, so Azure or Exchange role assignments that name the old one (which Graph does not
+    show) are lost; do not set O(allow_destructive) where such assignments exist.
+  - O(state=absent) never deletes the service principal. A grant left without any scope is deleted only with
+    O(allow_destructive); otherwise it stays with an empty scope.
+  - Partner Center requests carry C(MS-RequestId), kept when the same request is retried (Partner Center's
+    idempotency key, so a consent POST answered 429, 503 or 504 is retried safely), and C(MS-CorrelationId), one
+    per task. A Partner Center answer 900421 (a partner token without multi-factor authentication) fails at once,
+    naming C(playbooks/onboard.yml).
+  - V(method) chooses how a missing consent is created; an installed app is always changed through Graph.
+    V(auto) uses Graph when it can create the service principal and the grant, else a Partner Center consent.
   - Tokens issued before a change keep the old scopes; later tasks get fresh tokens.
 options:
   application_id:
@@ -51,19 +61,16 @@ options:
     default: present
   method:
     description:
-      - How to change the consent; see the description.
+      - How a missing consent is created (V(graph) or V(partner_center)); see the description.
     type: str
     choices: [auto, graph, partner_center]
     default: auto
   partner_center_grants:
     description:
-      - Every other resource grant the app holds (or should hold) in the customer, for a Partner Center consent that
-        is created or re-created. Grants read through Graph are added to these.
-      - Where Graph cannot be read, a token shows only its own resource's scopes, so an existing consent is
-        re-created only when this option lists the app's other grants (an empty list says there are none).
-      - For a customer where the app is not installed yet, list the Graph grants the app needs there (for example
-        C(DelegatedPermissionGrant.ReadWrite.All) on C(00000003-0000-0000-c000-000000000000)); otherwise only the
-        O(resource_app_id) grant is created.
+      - For a Partner Center consent that is created where the app is not installed, the other resource grants it
+        should hold, for example C(DelegatedPermissionGrant.ReadWrite.All) on C(00000003-0000-0000-c000-000000000000)
+        so that later changes can be made through Graph; otherwise only the O(resource_app_id) grant is created.
+      - With O(allow_destructive), grants to add to a re-created consent, besides every grant read through Graph.
     type: list
     elements: dict
     suboptions:
@@ -81,6 +88,12 @@ options:
       - Display name sent with a Partner Center consent.
     type: str
     default: csp.exchange
+  allow_destructive:
+    description:
+      - Allow deleting a grant left without scopes, and deleting and re-creating a Partner Center consent where Graph
+        cannot add the scopes; see the description for when a consent is still not deleted.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - csp.exchange.auth
   - csp.exchange.attributes
@@ -104,14 +117,19 @@ EXAMPLES = r"""
   csp.exchange.exo_consent:
     tenant: "{{ tenant_id }}"
 
-- name: Add a scope where Graph cannot be read, listing the app's other grants for the re-created consent
+- name: Install the app where it is missing, with the Graph grant later changes need
   csp.exchange.exo_consent:
     tenant: contoso.onmicrosoft.com
-    scopes: [EWS.AccessAsUser.All]
     method: partner_center
     partner_center_grants:
       - resource_app_id: 00000003-0000-0000-c000-000000000000
         scopes: [DelegatedPermissionGrant.ReadWrite.All, Directory.Read.All]
+
+- name: Where Graph can read but not write, re-create the consent when nothing would be lost
+  csp.exchange.exo_consent:
+    tenant: contoso.onmicrosoft.com
+    scopes: [EWS.AccessAsUser.All]
+    allow_destructive: true
 
 - name: Remove a scope through Graph only
   csp.exchange.exo_consent:
@@ -167,7 +185,7 @@ def main_logic(module):
     p = module.params
     request = ConsentRequest(p["application_id"] or p["client_id"], p["resource_app_id"], p["scopes"], state=p["state"],
                              method=p["method"], partner_center_grants=p["partner_center_grants"],
-                             display_name=p["display_name"])
+                             display_name=p["display_name"], allow_destructive=p["allow_destructive"])
     run = ConsentRun(module.clients, module.tenant, request, module.warn, check_mode=module.check_mode)
     plan = run.plan()
     result = dict(changed=plan.changed, method=plan.method, scopes_before=plan.before, scopes_after=plan.after,
@@ -194,6 +212,7 @@ def main():
             scopes=dict(type="list", elements="str", required=True),
         )),
         display_name=dict(type="str", default="csp.exchange"),
+        allow_destructive=dict(type="bool", default=False),
     ))
     module.run(main_logic)
 

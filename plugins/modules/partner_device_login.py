@@ -34,6 +34,16 @@ options:
     type: list
     elements: str
     default: [https://api.partnercenter.microsoft.com/user_impersonation]
+  vault_file:
+    description:
+      - With V(finish), write the refresh token with its issue time into this ansible-vault encrypted vars file
+        (C(csp_refresh_token), C(csp_refresh_token_issued_at)) instead of returning it. The action plugin does this
+        on the controller, in the worker process, so the token passes through no other process and no plain file.
+    type: path
+  vault_password_file:
+    description:
+      - The vault password file for O(vault_file); default the vault secrets ansible-playbook was started with.
+    type: path
 extends_documentation_fragment:
   - csp.exchange.auth
   - csp.exchange.attributes
@@ -92,7 +102,11 @@ device_code:
   type: str
 refresh_token:
   description: The partner refresh token. A secret.
-  returned: phase finish
+  returned: phase finish without O(vault_file)
+  type: str
+vault_file:
+  description: The vault file the refresh token was written to.
+  returned: phase finish with O(vault_file)
   type: str
 account:
   description: The user principal name of the admin who signed in.
@@ -127,6 +141,10 @@ def main_logic(module):
         raise InvalidInputError("The device-code sign-in needs the Python package msal on the host that runs it: "
                                 "pip install msal.")
     p = module.params
+    if p["vault_file"] or p["vault_password_file"]:
+        # Reached only without the action plugin (a module process): the token must not travel back through stdout.
+        raise InvalidInputError("vault_file is written by the module's action plugin on the controller; run the task "
+                                "with connection local on the controller.")
     app = public_client(module)
     if p["phase"] == "start":
         flow = app.initiate_device_flow(scopes=p["scopes"])
@@ -156,6 +174,8 @@ def main():
         flow=dict(type="dict"),
         device_code=dict(type="str", no_log=True),
         scopes=dict(type="list", elements="str", default=["https://api.partnercenter.microsoft.com/user_impersonation"]),
+        vault_file=dict(type="path"),
+        vault_password_file=dict(type="path", no_log=False),
     ))
     module.run(main_logic)
 

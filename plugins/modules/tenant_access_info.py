@@ -26,8 +26,8 @@ options:
       - What to probe. A tenant is judged only on the checks that ran.
     type: list
     elements: str
-    choices: [consent, gdap, exchange, domain]
-    default: [consent, gdap, exchange, domain]
+    choices: [consent, gdap, exchange, domain, partner_token]
+    default: [consent, gdap, exchange, domain, partner_token]
 extends_documentation_fragment:
   - csp.exchange.auth
   - csp.exchange.attributes
@@ -107,6 +107,24 @@ exchange_reachable:
   description: The cheap Exchange read (C(Get-OrganizationConfig)) succeeded.
   returned: always
   type: bool
+partner_token:
+  description:
+    - Whether the partner's delegated token carries multi-factor authentication, which Partner Center requires on
+      every app+user call since 2026-04-01 (read from the C(amr) claim of a Partner Center token at
+      O(partner_tenant)); with C(message) and C(fix) when it does not. Null when not checked (app-only, no partner
+      tenant, or not in O(checks)).
+  returned: always
+  type: dict
+  contains:
+    mfa:
+      description: The token carries the multi-factor claim.
+      type: bool
+    message:
+      description: What is wrong, when it does not.
+      type: str
+    fix:
+      description: What to do about it.
+      type: str
 problems:
   description: What stands in the way, each with its fix; empty when RV(ready).
   returned: always
@@ -114,7 +132,7 @@ problems:
   elements: dict
   contains:
     check:
-      description: C(tenant), C(auth), C(consent), C(gdap) or C(exchange).
+      description: C(tenant), C(auth), C(consent), C(gdap), C(exchange) or C(partner_token).
       type: str
     message:
       description: What is wrong.

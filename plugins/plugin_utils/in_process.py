@@ -198,15 +198,17 @@ class InProcessAction(ActionBase):
             return "ansible_python_interpreter is %s, not the controller's %s" % (interpreter, sys.executable)
         return library_problem()
 
-    def _run_in_process(self, task_vars):
+    def _run_in_process(self, task_vars, action=None, args=None):
+        """Run the task's module (or ``action`` with ``args``, for an action plugin that drives another module)."""
         # Imported on this path only: the module base brings ansible.module_utils.basic with it.
         from ansible_collections.csp.exchange.plugins.module_utils import module as module_base
 
         context = self._shared_loader_obj.module_loader.find_plugin_with_context(
-            self._task.action, collection_list=self._task.collections)
+            action or self._task.action, collection_list=self._task.collections)
         name = context.resolved_fqcn
-        build = InProcessModule.factory(name, (_as_a_module_receives(self._task.args), bool(self._task.check_mode),
-                                               bool(self._task.diff), _inject_invocation(task_vars)))
+        build = InProcessModule.factory(name, (_as_a_module_receives(self._task.args if args is None else args),
+                                               bool(self._task.check_mode), bool(self._task.diff),
+                                               _inject_invocation(task_vars)))
         try:
             code = importlib.import_module(context.plugin_resolved_name)
             with module_base.in_process(build):

@@ -10,6 +10,7 @@ import pytest
 
 from tests.integration.conftest import Harness
 from tests.sandbox.launch import launch
+from tests.sandbox import store as st
 from tests.sandbox.seed import load_seed
 
 SHAREPOINT_APP = "00000003-0000-0ff1-ce00-000000000000"
@@ -25,6 +26,7 @@ FULL = "22222222-2222-2222-2222-0000000000a3"           # Graph + Exchange (+ Sh
 NO_MANAGE = "22222222-2222-2222-2222-0000000000a4"      # an Exchange grant without Exchange.Manage, no Graph
 GDAP_NO_EXO = "22222222-2222-2222-2222-0000000000a5"    # GDAP without the Exchange Administrator role
 GDAP_EXPIRED = "22222222-2222-2222-2222-0000000000a6"   # the only GDAP relationship expired
+READ_ONLY = "22222222-2222-2222-2222-0000000000a7"      # Graph can read the grants but not change them
 
 STATES = {
     NONE: {"label": "none", "consent": {}},
@@ -36,6 +38,7 @@ STATES = {
     NO_MANAGE: {"label": "nomanage", "consent": {"exchange": "EWS.AccessAsUser.All"}},
     GDAP_NO_EXO: {"label": "gdapnoexo", "consent": {"exchange": "Exchange.Manage", "graph": GRAPH_GRANTS},
                   "gdap": {"roles": [GLOBAL_READER]}},
+    READ_ONLY: {"label": "readonly", "consent": {"exchange": "Exchange.Manage", "graph": "Directory.Read.All"}},
     GDAP_EXPIRED: {"label": "gdapexpired", "consent": {"exchange": "Exchange.Manage", "graph": GRAPH_GRANTS},
                    "gdap": {"status": "expired", "ends": "2026-06-01T00:00:00Z"}},
 }
@@ -76,6 +79,28 @@ class StatesHarness(Harness):
                     grants.update((resource, scope) for scope in grant.scope.split())
             return {"grants": grants, "app_roles": set(client.app_roles if client else ()),
                     "directory_roles": set(client.directory_roles if client else ())}
+
+    def app_sp_id(self, tenant):
+        with self.sandbox.store.lock:
+            sp = self.sandbox.store.tenants[tenant].sp_by_app_id(self.sandbox.store.partner.app.client_id)
+            return sp.id if sp else None
+
+    def add_user_grant(self, tenant, scope="Exchange.Manage", user="88888888-0000-0000-0000-000000000001"):
+        """A per-user (consentType Principal) grant of the partner app on Exchange for one customer user."""
+        store = self.sandbox.store
+        with store.lock:
+            customer = store.tenants[tenant]
+            client = customer.sp_by_app_id(store.partner.app.client_id)
+            resource = customer.sp_by_app_id(EXCHANGE_APP)
+            grant_id = store.new_grant_id()
+            customer.grants[grant_id] = st.Grant(id=grant_id, client_id=client.id, consent_type="Principal",
+                                                 resource_id=resource.id, scope=scope, principal_id=user)
+            return grant_id
+
+    def user_grants(self, tenant):
+        with self.sandbox.store.lock:
+            return sorted((g.principal_id, g.scope) for g in self.sandbox.store.tenants[tenant].grants.values()
+                          if g.consent_type == "Principal")
 
     def assert_nothing_lost(self, tenant, before):
         after = self.holdings(tenant)

@@ -4,7 +4,8 @@ import pytest
 
 from tests.integration.conftest import dump
 from tests.integration.consent_world import (  # noqa: F401 fixtures # pylint: disable=unused-import
-    EXCHANGE_APP, EXO_ONLY, FULL, GDAP_EXPIRED, GRAPH_APP, NO_MANAGE, NONE, SHAREPOINT_APP, states_server, world)
+    EXCHANGE_APP, EXO_ONLY, FULL, GDAP_EXPIRED, GRAPH_APP, NO_MANAGE, NONE, READ_ONLY, SHAREPOINT_APP, states_server,
+    world)
 from tests.sandbox import store as st
 
 NO_OTHER_GRANTS = "partner_center_grants: []"
@@ -51,21 +52,24 @@ def test_adding_a_scope_where_nothing_else_can_be_seen_fails_before_any_write(wo
         run = consent(world, EXO_ONLY, "scopes: [EWS.AccessAsUser.All]", check=check)
         assert run.rc != 0
         message = run.task("consent")["msg"]
-        assert EXO_ONLY in message and "partner_center_grants" in message and "method graph" in message
-    # Listing the other grants is not enough: the delete would take the app's app role and directory role.
-    run = consent(world, EXO_ONLY, "scopes: [EWS.AccessAsUser.All]\n" + NO_OTHER_GRANTS)
+        assert EXO_ONLY in message and "DelegatedPermissionGrant.ReadWrite.All" in message
+        assert "allow_destructive" in message
+    # Even allowed to, it deletes nothing it cannot read: Graph would have to show what the delete takes.
+    run = consent(world, EXO_ONLY, "scopes: [EWS.AccessAsUser.All]\nallow_destructive: true\n" + NO_OTHER_GRANTS)
     assert run.rc != 0
-    assert "Exchange.ManageAsApp" in run.task("consent")["msg"]
-    assert world.writes() == []
+    assert "cannot be read" in run.task("consent")["msg"]
+    assert world.writes() == [] and pc_calls(world) == []
     world.assert_nothing_lost(EXO_ONLY, before)
 
 
 def test_absent_where_graph_cannot_write_refuses_to_delete_the_service_principal(world):
     before = world.holdings(EXO_ONLY)
-    run = consent(world, EXO_ONLY, "state: absent\n" + NO_OTHER_GRANTS)
-    assert run.rc != 0, dump(run)
-    assert "app roles (Exchange.ManageAsApp)" in run.task("consent")["msg"]
-    assert world.writes() == []
+    for options in ("state: absent", "state: absent\nallow_destructive: true"):
+        run = consent(world, EXO_ONLY, options)
+        assert run.rc != 0, dump(run)
+        message = run.task("consent")["msg"]
+        assert "DelegatedPermissionGrant.ReadWrite.All" in message and "never deleted" in message
+    assert world.writes() == [] and pc_calls(world) == []
     world.assert_nothing_lost(EXO_ONLY, before)
 
 
@@ -88,12 +92,14 @@ def test_graph_adds_a_scope_in_place_keeping_every_other_grant(world, method):
     assert_second_run_is_quiet(world, FULL, options)
 
 
-def test_partner_center_is_refused_where_graph_can_change_the_grant(world):
-    before = world.holdings(FULL)
+def test_partner_center_on_an_installed_app_continues_through_graph(world):
+    """Partner Center only creates a missing consent; an installed app gets the scope through Graph, in place."""
+    before, sp_id = world.holdings(FULL), world.app_sp_id(FULL)
     run = consent(world, FULL, "scopes: [EWS.AccessAsUser.All]\nmethod: partner_center")
-    assert run.rc != 0
-    assert "use method graph or auto" in run.task("consent")["msg"]
-    assert world.writes() == []
+    assert run.rc == 0, dump(run)
+    assert run.task("consent")["method"] == "graph"
+    assert [(e["method"], e["path"].split("/")[2]) for e in world.writes()] == [("PATCH", "oauth2PermissionGrants")]
+    assert pc_calls(world) == [] and world.app_sp_id(FULL) == sp_id
     world.assert_nothing_lost(FULL, before)
 
 
@@ -121,24 +127,15 @@ def test_graph_method_on_a_customer_without_graph_fails_before_any_write(world):
     assert world.writes() == []
 
 
-def test_exchange_grant_without_exchange_manage_is_recreated_with_the_union(world):
+def test_exchange_grant_without_exchange_manage_is_never_deleted_blind(world):
+    """Only the Exchange token can be read: listing the other grants no longer licenses a delete."""
     before = world.holdings(NO_MANAGE)
-    refused = consent(world, NO_MANAGE)
-    assert refused.rc != 0 and "partner_center_grants" in refused.task("consent")["msg"]
-    assert world.writes() == []
-    run = world.play("""
-        - name: consent
-          csp.exchange.exo_consent: {tenant: %s, partner_center_grants: []}
-        - name: exchange works now
-          csp.exchange.exo_command: {tenant: %s, cmdlet: Get-OrganizationConfig, select: [Name]}
-    """ % (NO_MANAGE, NO_MANAGE))
-    assert run.rc == 0, dump(run)
-    result = run.task("consent")
-    assert result["method"] == "partner_center" and result["scopes_after"] == ["EWS.AccessAsUser.All", "Exchange.Manage"]
-    assert pc_calls(world) == [("DELETE", 204), ("POST", 201)]
-    assert run.task("exchange works now")["result"][0]["Name"] == "nomanage.onmicrosoft.com"
+    for options in ("", NO_OTHER_GRANTS, NO_OTHER_GRANTS + "\nallow_destructive: true"):
+        refused = consent(world, NO_MANAGE, options)
+        assert refused.rc != 0
+        assert "DelegatedPermissionGrant.ReadWrite.All" in refused.task("consent")["msg"]
+    assert world.writes() == [] and pc_calls(world) == []
     world.assert_nothing_lost(NO_MANAGE, before)
-    assert_second_run_is_quiet(world, NO_MANAGE, NO_OTHER_GRANTS)
 
 
 def test_lost_consent_post_is_read_back_not_resent(world):
@@ -146,29 +143,32 @@ def test_lost_consent_post_is_read_back_not_resent(world):
     run = consent(world, NONE)
     assert run.rc == 0, dump(run)
     assert run.task("consent")["changed"]
-    assert [m for m, s in pc_calls(world)] == ["POST"]           # sent once, its answer lost
+    posts = world.log(service="partner_center")
+    # Every attempt is the same request (one MS-RequestId, the idempotency key), and every answer was lost.
+    assert {e["method"] for e in posts} == {"POST"} and len({e["headers"]["ms-requestid"] for e in posts}) == 1
     assert "was lost" in " ".join(run.task("consent").get("warnings", []))
     assert world.holdings(NONE)["grants"] == {(EXCHANGE_APP, "Exchange.Manage")}
     assert_second_run_is_quiet(world, NONE)
 
 
 def test_failed_recreate_names_every_grant_to_restore(world):
-    before = world.holdings(NO_MANAGE)
-    world.sandbox.faults.update(service="partner_center", tenant=NO_MANAGE, consent_create_error=403)
-    run = consent(world, NO_MANAGE, NO_OTHER_GRANTS)
+    before = world.holdings(READ_ONLY)
+    world.sandbox.faults.update(service="partner_center", tenant=READ_ONLY, consent_create_error=403)
+    run = consent(world, READ_ONLY, "scopes: [EWS.AccessAsUser.All]\nallow_destructive: true")
     assert run.rc != 0
     message = run.task("consent")["msg"]
     assert "was deleted but re-creating it failed" in message
     assert "%s: EWS.AccessAsUser.All,Exchange.Manage" % EXCHANGE_APP in message
     assert run.task("consent")["restore_grants"] == [
-        {"resource_app_id": EXCHANGE_APP, "scopes": ["EWS.AccessAsUser.All", "Exchange.Manage"]}]
+        {"resource_app_id": EXCHANGE_APP, "scopes": ["EWS.AccessAsUser.All", "Exchange.Manage"]},
+        {"resource_app_id": GRAPH_APP, "scopes": ["Directory.Read.All"]}]
     assert pc_calls(world) == [("DELETE", 204), ("POST", 403)]
-    # The message is enough to restore: run again with the grants it names.
-    world.sandbox.faults.update(service="partner_center", tenant=NO_MANAGE, consent_create_error=0)
-    restored = consent(world, NO_MANAGE, "partner_center_grants:\n  - {resource_app_id: %s, scopes: [EWS.AccessAsUser.All]}"
-                       % EXCHANGE_APP)
+    # The message is enough to restore: the app is missing now, so the same task creates the consent.
+    world.sandbox.faults.update(service="partner_center", tenant=READ_ONLY, consent_create_error=0)
+    restored = consent(world, READ_ONLY, "scopes: [EWS.AccessAsUser.All, Exchange.Manage]\npartner_center_grants:\n"
+                       "  - {resource_app_id: %s, scopes: [Directory.Read.All]}" % GRAPH_APP)
     assert restored.rc == 0, dump(restored)
-    world.assert_nothing_lost(NO_MANAGE, before)
+    world.assert_nothing_lost(READ_ONLY, before)
 
 
 def test_expired_gdap_fails_with_the_reason_and_writes_nothing(world):
@@ -185,11 +185,11 @@ def test_tenant_consent_role_passes_partner_center_grants_through(world):
             name: csp.exchange.tenant_consent
           vars:
             tenant_id: %s
-            tenant_consent_partner_center_grants: []
-    """ % NO_MANAGE)
+            tenant_consent_partner_center_grants: [{resource_app_id: %s, scopes: [Directory.Read.All]}]
+    """ % (NONE, GRAPH_APP))
     assert run.rc == 0, dump(run)
-    assert pc_calls(world) == [("DELETE", 204), ("POST", 201)]
-    assert world.holdings(NO_MANAGE)["grants"] == {(EXCHANGE_APP, "EWS.AccessAsUser.All"), (EXCHANGE_APP, "Exchange.Manage")}
+    assert pc_calls(world) == [("POST", 201)]
+    assert world.holdings(NONE)["grants"] == {(EXCHANGE_APP, "Exchange.Manage"), (GRAPH_APP, "Directory.Read.All")}
 
 
 def test_throttled_graph_and_partner_center_still_converge_without_duplicate_writes(world):
@@ -243,6 +243,6 @@ def test_consent_no_read_could_see_is_never_replaced(world):
     before = world.holdings(NONE)
     run = consent(world, NONE)
     assert run.rc != 0
-    assert "partner_center_grants" in run.task("consent")["msg"]
+    assert "allow_destructive" in run.task("consent")["msg"]
     assert pc_calls(world) == [("POST", 409)]
     world.assert_nothing_lost(NONE, before)

@@ -46,12 +46,13 @@ def test_absent_removes_only_the_named_scope(sb):
 
 
 def test_partner_center_never_deletes_what_graph_can_change(sb):
+    """The app is installed (Graph grants only): Partner Center is not called; Graph adds the Exchange grant."""
     graph_before = sb.scopes(TAILSPIN, GRAPH_APP)
     run = sb.play("""
         - name: consent
           csp.exchange.exo_consent: {tenant: %s, method: partner_center}
     """ % TAILSPIN)
-    assert run.rc != 0
-    assert "use method graph or auto" in run.task("consent")["msg"]
-    assert sb.log(service="partner_center") == [] and sb.writes() == []
-    assert sb.scopes(TAILSPIN, GRAPH_APP) == graph_before
+    assert run.rc == 0, dump(run)
+    assert run.task("consent")["method"] == "graph"
+    assert sb.log(service="partner_center") == [] and not [e for e in sb.writes() if e["method"] == "DELETE"]
+    assert sb.scopes(TAILSPIN) == ["Exchange.Manage"] and sb.scopes(TAILSPIN, GRAPH_APP) == graph_before

@@ -67,6 +67,17 @@ def test_onboard_writes_the_refresh_token_only_into_a_vault_file(sb):
         approved.append((match.group(1), response))
         return "\r"
 
+    # Every process ansible-playbook starts, with its arguments and whatever it is given on stdin, is recorded
+    # (sitecustomize below), and the temporary directories are kept and searched afterwards: ANSIBLE_DEBUG and
+    # ANSIBLE_KEEP_REMOTE_FILES expose exactly these.
+    spy_dir, temp_dir = os.path.join(str(sb.tmp_path), "spy"), os.path.join(str(sb.tmp_path), "temp")
+    os.makedirs(spy_dir)
+    os.makedirs(temp_dir)
+    with open(os.path.join(spy_dir, "sitecustomize.py"), "w") as handle:
+        handle.write(SPY)
+    spied = os.path.join(str(sb.tmp_path), "processes.log")
+    env.update(PYTHONPATH=os.pathsep.join(filter(None, [spy_dir, env.get("PYTHONPATH")])), CSP_SPY_LOG=spied,
+               TMPDIR=temp_dir, ANSIBLE_LOCAL_TEMP=temp_dir, ANSIBLE_REMOTE_TMP=temp_dir, ANSIBLE_KEEP_REMOTE_FILES="1")
     ansible_playbook = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
     rc, output = run_on_terminal([ansible_playbook, PLAYBOOK, "-i", "localhost,", "-c", "local", "-e",
                                   "onboard_vault_password_file=%s onboard_vault_file=%s" % (password_file, vault_file)],
@@ -78,14 +89,58 @@ def test_onboard_writes_the_refresh_token_only_into_a_vault_file(sb):
     assert encrypted.startswith("$ANSIBLE_VAULT;1.1;AES256")
     plain = subprocess.run([sys.executable, "-m", "ansible.cli.vault", "view", "--vault-password-file", password_file,
                             vault_file], capture_output=True, text=True, check=True, env=env).stdout
-    token = yaml.safe_load(plain)["csp_refresh_token"]
+    stored = yaml.safe_load(plain)
+    token = stored["csp_refresh_token"]
     assert token not in output and token not in encrypted and "*" not in token
+    assert stored["csp_refresh_token_issued_at"].endswith("Z")
+    # No process got the token in its arguments or on stdin, and no file outside the vault holds it.
+    with open(spied, "rb") as handle:
+        recorded = handle.read()
+    assert recorded.count(b"argv ") >= 1             # the spy ran in ansible-playbook's processes
+    assert token.encode() not in recorded
+    for directory, dummy, names in os.walk(str(sb.tmp_path)):
+        for name in names:
+            path = os.path.join(directory, name)
+            if path != vault_file and not os.path.islink(path):
+                with open(path, "rb") as handle:
+                    assert token.encode() not in handle.read(), path
     # It is a working partner refresh token: the modules redeem it at a customer.
     run = sb.play("""
         - name: token
           csp.exchange.exo_token: {tenant: %s}
     """ % CONTOSO, env={"CSP_REFRESH_TOKEN": token})
     assert run.rc == 0 and run.task("token")["tenant_id"] == CONTOSO
+
+
+# Records, in every Python process of the run, the argv of each process it starts and the bytes it gives them on
+# stdin (subprocess and os.exec*/spawn, what ansible-core uses).
+SPY = """
+import os, subprocess, sys
+_log = os.environ.get("CSP_SPY_LOG")
+
+def _write(kind, data):
+    with open(_log, "ab") as handle:
+        handle.write(kind.encode() + b" " + (data if isinstance(data, bytes) else repr(data).encode()) + b"\\n")
+
+if _log:
+    _write("argv", sys.argv)
+    _init = subprocess.Popen.__init__
+    def _popen(self, args, *a, **k):
+        _write("popen", args)
+        _init(self, args, *a, **k)
+    subprocess.Popen.__init__ = _popen
+    _communicate = subprocess.Popen.communicate
+    def _comm(self, input=None, *a, **k):
+        if input:
+            _write("stdin", input)
+        return _communicate(self, input, *a, **k)
+    subprocess.Popen.communicate = _comm
+    _execve = os.execve
+    def _exec(path, args, env):
+        _write("exec", args)
+        return _execve(path, args, env)
+    os.execve = _exec
+"""
 
 
 def _admin_post(sb, path):

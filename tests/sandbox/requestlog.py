@@ -1,5 +1,5 @@
-"""Request log and counters. Only named, non-secret fields are kept: no header values other than the anchor
-and client-request-id, no bodies, and credential query parameters are redacted."""
+"""Request log and counters. Only named, non-secret fields are kept: no bodies, credential query parameters
+redacted, and of the headers only those that carry no credential (``headers``: lower-case names)."""
 import collections
 import threading
 from typing import Any, Dict, List, Optional
@@ -9,6 +9,8 @@ from .wire import Request
 
 SECRET_PARAMS = {"client_secret", "refresh_token", "client_assertion", "access_token", "code", "assertion", "password"}
 MAX_ENTRIES = 20000
+# Headers that may carry a credential or a session: never logged.
+SECRET_HEADERS = {"authorization", "cookie", "proxy-authorization", "x-ms-client-secret"}
 
 
 def redact_query(raw_query: str) -> str:
@@ -45,6 +47,7 @@ class RequestLog:
             "status": status,
             "anchor": request.meta.get("anchor") or request.headers.get("x-anchormailbox"),
             "client_request_id": request.headers.get("client-request-id"),
+            "headers": {k.lower(): v for k, v in request.headers.items() if k.lower() not in SECRET_HEADERS},
             "grant_type": request.meta.get("grant_type"),
             "batch_item": request.meta.get("batch_item"),     # set on the nested items of an Exchange $batch
             "fault": fault,

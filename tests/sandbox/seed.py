@@ -37,7 +37,12 @@ def build_store(seed: Dict[str, Any], random_seed: Optional[int], now: float) ->
     store = st.Store(partner, {}, rng)
     _install_consent(store, partner.home, partner.app, seed["partner"].get("consent") or {}, {}, None)
     store.refresh_tokens[seed["partner"]["refresh_token"]] = st.RefreshToken(
-        seed["partner"]["refresh_token"], partner.user_oid, last_used_at=now)
+        seed["partner"]["refresh_token"], partner.user_oid, last_used_at=now, issued_at=now)
+    if seed["partner"].get("refresh_token_without_mfa"):
+        # A partner token whose sign-in skipped multi-factor authentication: Partner Center refuses it (900421).
+        value = seed["partner"]["refresh_token_without_mfa"]
+        store.refresh_tokens[value] = st.RefreshToken(value, partner.user_oid, last_used_at=now, issued_at=now,
+                                                      mfa=False)
 
     exchange_cls = exchange_tenant_class()
     for spec in seed.get("tenants") or []:

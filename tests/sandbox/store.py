@@ -46,6 +46,10 @@ WELL_KNOWN_APP_NAMES = {
     PARTNER_CENTER_APP_ID: "Microsoft Partner Center",
 }
 REFRESH_TOKEN_MAX_INACTIVE_S = 90 * 24 * 3600
+# "The default lifetime for the refresh tokens is ... 90 days for all other scenarios. Refresh tokens replace
+# themselves with a fresh token upon every use" (Microsoft identity platform docs, "Refresh tokens"): each one
+# expires 90 days after it was issued, however often it is used.
+REFRESH_TOKEN_LIFETIME_S = 90 * 24 * 3600
 
 
 @dataclass
@@ -63,6 +67,8 @@ class ServicePrincipal:
     display_name: str = ""
     app_roles: List[str] = field(default_factory=list)      # app roles granted to this SP (app-only), e.g. Exchange.ManageAsApp
     directory_roles: List[str] = field(default_factory=list)
+    # appRoleAssignments of users or groups to this app, as Graph renders them (principalId, principalType, appRoleId)
+    assigned_to: List[Dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -149,6 +155,12 @@ class RefreshToken:
     user_oid: str
     last_used_at: float           # sandbox clock; unused for 90 days -> AADSTS700082
     revoked: bool = False
+    issued_at: Optional[float] = None   # sandbox clock; 90 days later it expires whatever its use (None: last_used_at)
+    mfa: bool = True              # the sign-in satisfied multi-factor authentication: tokens carry amr ["pwd", "mfa"]
+
+    @property
+    def expires_at(self) -> float:
+        return (self.last_used_at if self.issued_at is None else self.issued_at) + REFRESH_TOKEN_LIFETIME_S
 
 
 @dataclass
@@ -191,6 +203,8 @@ class Store:
         self.refresh_tokens: Dict[str, RefreshToken] = {}
         self.device_codes: Dict[str, DeviceCode] = {}       # by device_code
         self.relationships: List[DelegatedAdminRelationship] = []
+        # Partner Center answers by MS-RequestId: a retried request with the same id gets the first answer again.
+        self.partner_center_answers: Dict[str, Any] = {}
         self.rng = rng or random.Random(0)     # new object ids replay with the seed
 
     def tenant_by_segment(self, segment: str) -> Optional[Tenant]:

@@ -84,18 +84,20 @@ class Transport:
         return self.http.send(method, url, headers=headers, data=data, follow_redirects=follow_redirects)
 
     def request(self, method, url, headers=None, body=None, data=None, auth=None, idempotent=True,
-                is_transient=None, is_throttled=None, follow_redirects=True, what="the request"):
+                is_transient=None, is_throttled=None, is_final=None, follow_redirects=True, what="the request"):
         """Send with retries and return the final HttpResponse (which may be an error the caller interprets).
 
         ``auth(force_refresh, claims)`` returns a bearer token; on a 401 it is called once more with
         ``force_refresh`` True, or, when the 401 is a claims challenge, once with the claims asked for.
         ``is_transient(response)`` flags service-specific transient errors beyond 429/503/504, and
         ``is_throttled(response)`` service-specific throttling beyond 429 (a request that was not executed, so even
-        a non-idempotent one is resent): this layer knows no service. ``follow_redirects`` False (token requests)
+        a non-idempotent one is resent), and ``is_final(response)`` an answer no fresh token can change (a 401 that
+        names what the user must do): this layer knows no service. ``follow_redirects`` False (token requests)
         follows no redirect at all; otherwise only those that carry nothing to another origin (``session.py``).
         Non-idempotent requests are resent only when they provably were not executed (connect failure,
         429); otherwise an ambiguous failure raises OutcomeUnknownError.
         """
+        # One dict per logical call, so every header in it (the caller's per-request ids too) is kept across retries.
         headers = dict(headers or {})
         # One id per logical call, kept across retries, so the service's logs correlate them.
         headers["client-request-id"] = str(uuid.uuid4())
@@ -140,6 +142,9 @@ class Transport:
                     answered_claims = claims = challenge
                     self.count("token_refreshes")
                     continue
+                if status == 401 and is_final is not None and is_final(response):
+                    response.maybe_applied_before = maybe_applied
+                    return response
                 if status == 401 and auth is not None and not refreshed:
                     # Tokens can be revoked or expire mid-run: one fresh token, then the answer stands.
                     refreshed = force_refresh = True

@@ -7,10 +7,16 @@ from .consent.graph import EXCHANGE_APP_ID, GRAPH_APP_ID
 from .consent.state import read_consent
 from ..errors import AuthError, CspError, InvalidInputError, ServiceError
 from ..identity.tenant import is_guid, tenant_guid_from_discovery
+from ..identity.tokens import jwt_claims
 from .domains import graph_domains
 
 
-CHECKS = ("consent", "gdap", "exchange", "domain")
+CHECKS = ("consent", "gdap", "exchange", "domain", "partner_token")
+# Partner Center requires multi-factor authentication on every app+user call since 2026-04-01 ("Partner Center
+# authentication", Partner Center developer docs) and checks the token's MFA claim; the access token claims
+# reference lists "mfa" among the ``amr`` values.
+MFA_FIX = ("sign in again as the partner admin agent with multi-factor authentication through playbooks/onboard.yml "
+           "and use the refresh token it stores")
 EXCHANGE_ADMINISTRATOR = "29232cdf-9323-42fd-ade2-1d097af3e4de"    # Entra role template id (same in every tenant)
 GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10"
 EXCHANGE_ROLES = (EXCHANGE_ADMINISTRATOR, GLOBAL_ADMINISTRATOR)
@@ -23,7 +29,7 @@ CONSENT_FIX = ("run csp.exchange.exo_consent for this tenant (playbooks/consent.
 class AccessReport:
     def __init__(self):
         self.result = dict(ready=False, tenant_id=None, initial_domain=None, consented=None, scopes={},
-                           gdap=None, exchange_reachable=False, problems=[])
+                           gdap=None, exchange_reachable=False, problems=[], partner_token=None)
 
     def problem(self, check, message, fix):
         self.result["problems"].append(dict(check=check, message=message, fix=fix))
@@ -48,13 +54,18 @@ def check_access(clients, tenant, checks):
         _exchange(clients, tenant, report)
     if "domain" in checks and not auth_failure:
         _initial_domain(clients, tenant, report)
+    if "partner_token" in checks and not auth_failure:
+        _partner_token(clients, report)
     exchange_ok = result["exchange_reachable"] or "exchange" not in checks
     manage_ok = "consent" not in checks or "Exchange.Manage" in (result["scopes"].get("exchange") or []) \
         or clients.tokens.mode != "delegated"
     result["ready"] = exchange_ok and manage_ok and not auth_failure and result["tenant_id"] is not None
+    token = result["partner_token"]
     if result["ready"]:
         result["problems"] = []
-    elif not result["problems"]:
+    elif token and not token["mfa"]:
+        report.problem("partner_token", token["message"], token["fix"])
+    if not result["ready"] and not result["problems"]:
         report.problem("exchange", "Exchange Online could not be managed in tenant %s." % tenant,
                        "run with checks including exchange and consent to see why")
     return result
@@ -151,6 +162,24 @@ def _exchange(clients, tenant, report):
     result["exchange_reachable"] = True
     if rows and rows[0].get("Name"):
         result["initial_domain"] = rows[0]["Name"]
+
+
+def _partner_token(clients, report):
+    """Whether the partner's delegated token carries multi-factor authentication (``amr`` has ``mfa``), read from a
+    Partner Center token at the partner tenant: without it every Partner Center call fails (900421). Null when there
+    is no delegated token or no partner tenant to ask."""
+    tokens = clients.tokens
+    if tokens.mode != "delegated" or tokens.given_token:
+        return
+    try:
+        partner = clients.partner_tenant
+        claims = jwt_claims(tokens.get("partner_center", partner).token)
+    except CspError:
+        return      # no partner tenant, or Partner Center not consented for the app: nothing to say here
+    mfa = "mfa" in (claims.get("amr") or [])
+    report.result["partner_token"] = dict(mfa=mfa, message=None if mfa else (
+        "The partner refresh token was issued to a sign-in without multi-factor authentication, so Partner Center "
+        "refuses its calls (error 900421) and no consent can be created."), fix=None if mfa else MFA_FIX)
 
 
 def _initial_domain(clients, tenant, report):

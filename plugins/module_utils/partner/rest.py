@@ -24,10 +24,13 @@ class JsonService:
             sent["Content-Type"] = "application/json"
         response = self.transport.request(method, url, headers=sent, body=body,
                                           auth=self.tokens.bearer(self.service, self.tenant), idempotent=idempotent,
-                                          what=self._what(action))
+                                          is_final=self._is_final, what=self._what(action))
         if response.status not in ok:
             raise self._error(response, action)
         return response.status, response.json()
+
+    # A 401 that no fresh token can change (the service names what the user must do): None, or a predicate.
+    _is_final = None
 
     def _what(self, action):
         raise NotImplementedError

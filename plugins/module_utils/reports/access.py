@@ -5,7 +5,8 @@ listing each problem with its fix, a host that produced no verdict an error."""
 
 from . import pipeline
 
-VERDICT_KEYS = ("ready", "tenant_id", "initial_domain", "consented", "scopes", "gdap", "exchange_reachable", "problems")
+VERDICT_KEYS = ("ready", "tenant_id", "initial_domain", "consented", "scopes", "gdap", "exchange_reachable", "problems",
+                "partner_token")
 
 
 class AccessReport(pipeline.ReportKind):

@@ -57,7 +57,7 @@ def redeem(sandbox, request: Request, form: dict, directory: st.Tenant, refresh_
             return aadsts_error(70016, request)
         code.redeemed = True
         signed_in = st.RefreshToken("0.AAAA-sbx-device." + secrets.token_urlsafe(48), store.partner.user_oid,
-                                    last_used_at=sandbox.clock.now())
+                                    last_used_at=sandbox.clock.now(), issued_at=sandbox.clock.now())
         store.refresh_tokens[signed_in.value] = signed_in
     return refresh_grant(sandbox, request, {**form, "refresh_token": signed_in.value,
                                             "scope": form.get("scope") or code.scope}, directory)

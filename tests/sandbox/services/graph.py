@@ -48,6 +48,9 @@ def register(router) -> None:
         ("GET", "/servicePrincipals/(?P<sp_id>[^/]+)", get_service_principal),
         ("DELETE", "/servicePrincipals/(?P<sp_id>[^/]+)", delete_service_principal),
         ("GET", "/servicePrincipals/(?P<sp_id>[^/]+)/oauth2PermissionGrants", list_sp_grants),
+        ("GET", "/servicePrincipals/(?P<sp_id>[^/]+)/appRoleAssignments", list_app_role_assignments),
+        ("GET", "/servicePrincipals/(?P<sp_id>[^/]+)/appRoleAssignedTo", list_app_role_assigned_to),
+        ("GET", "/roleManagement/directory/roleAssignments", list_role_assignments),
         ("GET", "/oauth2PermissionGrants", list_grants), ("POST", "/oauth2PermissionGrants", create_grant),
         ("GET", "/oauth2PermissionGrants/(?P<grant_id>[^/]+)", get_grant),
         ("PATCH", "/oauth2PermissionGrants/(?P<grant_id>[^/]+)", update_grant),
@@ -300,7 +303,57 @@ def delete_service_principal(sandbox, request, tenant, claims, sp_id):
     return Response.empty(204)
 
 
+# -- what a service principal holds: app roles and directory roles ----------------------------------------
+# App role ids of the roles the sandbox grants (Exchange.ManageAsApp: Microsoft's published id); others get a stable
+# made-up id.
+APP_ROLE_IDS = {"Exchange.ManageAsApp": "dc50a0fb-09a3-484d-be87-e023b12c6440"}
+ROLE_TEMPLATE_IDS = {"Exchange Administrator": "29232cdf-9323-42fd-ade2-1d097af3e4de",
+                     "Global Administrator": "62e90394-69f5-4237-9190-012177145e10"}
+
+
+def list_app_role_assignments(sandbox, request, tenant, claims, sp_id):
+    """The app roles the service principal holds on resources (Graph docs, serviceprincipal-list-approleassignments)."""
+    _require_scope(claims, READ_DIRECTORY)
+    sp = _sp_or_404(tenant, sp_id)
+    items = []
+    for role in sp.app_roles:
+        resource_app = st.EXCHANGE_APP_ID if role.startswith("Exchange.") else st.GRAPH_APP_ID
+        resource = tenant.sp_by_app_id(resource_app)
+        items.append({"id": base64.urlsafe_b64encode(f"{sp.id}:{role}".encode()).decode()[:43],
+                      "appRoleId": APP_ROLE_IDS.get(role) or str(uuid.uuid5(uuid.NAMESPACE_URL, role)),
+                      "principalId": sp.id, "principalType": "ServicePrincipal", "principalDisplayName": sp.display_name,
+                      "resourceId": resource.id if resource else None,
+                      "resourceDisplayName": st.WELL_KNOWN_APP_NAMES.get(resource_app, resource_app)})
+    return _page(sandbox, request, items, "servicePrincipals('%s')/appRoleAssignments" % sp.id, 100, 999)
+
+
+def list_app_role_assigned_to(sandbox, request, tenant, claims, sp_id):
+    """Users, groups and apps assigned to the service principal (serviceprincipal-list-approleassignedto)."""
+    _require_scope(claims, READ_DIRECTORY)
+    sp = _sp_or_404(tenant, sp_id)
+    items = [dict(a, resourceId=sp.id, resourceDisplayName=sp.display_name) for a in sp.assigned_to]
+    return _page(sandbox, request, items, "servicePrincipals('%s')/appRoleAssignedTo" % sp.id, 100, 999)
+
+
+def list_role_assignments(sandbox, request, tenant, claims):
+    """Directory role assignments, ``$filter`` on principalId (Graph docs, rbacapplication-list-roleassignments)."""
+    _require_scope(claims, READ_DIRECTORY)
+    terms = _parse_filter(request, {"principalid": "principal_id", "roledefinitionid": "role_definition_id"})
+    rows = []
+    for sp in tenant.service_principals.values():
+        for role in sp.directory_roles:
+            template = ROLE_TEMPLATE_IDS.get(role, role)
+            row = {"id": f"{template}-{sp.id}", "principalId": sp.id, "roleDefinitionId": template,
+                   "directoryScopeId": "/"}
+            if all(str(row[{"principal_id": "principalId", "role_definition_id": "roleDefinitionId"}[attr]]).lower()
+                   == value.lower() for attr, value in terms):
+                rows.append(row)
+    return _page(sandbox, request, rows, "roleManagement/directory/roleAssignments", 100, 999)
+
+
 # -- oauth2PermissionGrants ----------------------------------------------------------------------------
+# AllPrincipals grants hold for every user; "Principal" ones for the one user in principalId (Graph docs,
+# oAuth2PermissionGrant resource type). Both may exist for the same client and resource.
 def _grant_or_404(tenant: st.Tenant, grant_id: str) -> st.Grant:
     grant = tenant.grants.get(grant_id)
     if grant is None:

@@ -224,8 +224,8 @@ def _refresh_token_grant(sandbox, request, form, directory: st.Tenant) -> Respon
     if refresh is None:
         return aadsts_error(9002313, request)
     if (faults.setting("expired_refresh_token", False, "identity", directory.id)
-            or now - refresh.last_used_at > st.REFRESH_TOKEN_MAX_INACTIVE_S):
-        issued = datetime.datetime.fromtimestamp(refresh.last_used_at, datetime.timezone.utc)
+            or now - refresh.last_used_at > st.REFRESH_TOKEN_MAX_INACTIVE_S or now > refresh.expires_at):
+        issued = datetime.datetime.fromtimestamp(refresh.issued_at or refresh.last_used_at, datetime.timezone.utc)
         return aadsts_error(700082, request, issued=issued.strftime("%Y-%m-%dT%H:%M:%S.0000000Z"))
     if refresh.revoked or faults.setting("revoked_refresh_token", False, "identity", directory.id):
         return aadsts_error(50173, request)
@@ -248,13 +248,19 @@ def _refresh_token_grant(sandbox, request, form, directory: st.Tenant) -> Respon
             return aadsts_error(65001, request, suberror="consent_required", client_id=app.client_id,
                                 app_name=app.display_name)
         refresh.last_used_at = now
-        rotated = st.RefreshToken("0.AAAA-sbx." + secrets.token_urlsafe(48), refresh.user_oid, last_used_at=now)
+        # The new token is issued now and carries the sign-in's authentication methods forward.
+        rotated = st.RefreshToken("0.AAAA-sbx." + secrets.token_urlsafe(48), refresh.user_oid, last_used_at=now,
+                                  issued_at=now, mfa=refresh.mfa)
         store.refresh_tokens[rotated.value] = rotated
     partner = store.partner
     lifetime = int(faults.setting("token_lifetime_s", 3599, "identity", directory.id))
     access = sandbox.tokens.issue_access_token(audience=audience, tenant_id=directory.id, app_id=app.client_id,
                                                oid=partner.user_oid, scp=" ".join(wanted), upn=partner.user_upn,
-                                               lifetime_s=lifetime, extra=cae.token_claims(form.get("claims")))
+                                               lifetime_s=lifetime, extra=dict(
+                                                   cae.token_claims(form.get("claims")) or {},
+                                                   # amr: how the user signed in (access token claims reference);
+                                                   # "mfa" is what Partner Center checks.
+                                                   amr=["pwd", "mfa"] if refresh.mfa else ["pwd"]))
     # Graph answers short scope names; other resources the full URI (contract §2.3); both echo .default.
     shown = wanted if resource_app_id == st.GRAPH_APP_ID else [f"{audience}/{n}" for n in wanted]
     if ".default" in names:

@@ -13,6 +13,10 @@ from ..wire import Request, Response
 AUDIENCE = st.RESOURCE_AUDIENCES[st.PARTNER_CENTER_APP_ID]
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 100, 500
 CUSTOMER = r"/v1/customers/(?P<customer>[^/]+)"
+# Since 2026-04-01 every app+user call needs a token with the multi-factor claim ("Partner Center authentication",
+# Partner Center developer docs); without it Partner Center answers 401 with error 900421 (Microsoft's announcement,
+# as partners quote it). The body is Partner Center's usual error shape (inferred).
+MFA_REQUIRED = 900421
 
 
 class PartnerCenterError(Exception):
@@ -52,12 +56,34 @@ def _guarded(handler):
             return pc_error(request, 401, 401, "The token was not issued for the partner tenant.", challenge)
         if "scp" not in claims:
             return pc_error(request, 403, 2032, "App-only authentication is not supported for this operation.")
+        if "mfa" not in (claims.get("amr") or []):
+            return pc_error(request, 401, MFA_REQUIRED, "Multi-factor authentication required: the access token has no "
+                                                        "MFA claim.", challenge)
         try:
             with sandbox.store.lock:
-                return handler(sandbox, request, **groups)
+                return _idempotent(sandbox, request, lambda: handler(sandbox, request, **groups))
         except PartnerCenterError as exc:
             return pc_error(request, exc.status, exc.code, exc.description, exc.headers)
     return run
+
+
+def _idempotent(sandbox, request: Request, run) -> Response:
+    """A write retried with the same MS-RequestId gets its first answer again instead of being applied twice
+    ("MS-RequestId: a unique identifier for the call, used to ensure idempotency. If there's a timeout, the retry
+    call should include the same value": Partner Center developer docs, "Partner Center REST and response headers")."""
+    key = request.headers.get("ms-requestid")
+    if request.method == "GET" or not key:
+        return run()
+    answers = sandbox.store.partner_center_answers
+    if key in answers:
+        return answers[key]
+    try:
+        answer = run()
+    except PartnerCenterError as exc:
+        answer = pc_error(request, exc.status, exc.code, exc.description, exc.headers)
+    if answer.status < 500 and answer.status != 429:
+        answers[key] = answer
+    return answer
 
 
 def _customer_or_404(sandbox, request: Request, segment: str) -> st.Tenant:
@@ -181,8 +207,10 @@ def application_consent(sandbox, request: Request, customer: str, app_id: str) -
     sp = tenant.sp_by_app_id(app_id)
     if sp is None:
         raise PartnerCenterError(404, 1000, f"No consent exists for application {app_id}.")
-    # The app's service principal goes (CIPP's Set-CIPPCPVConsent calls this "Delete Service Principal"), and with it
-    # every grant it holds, its app-role assignments and its directory role memberships (attributes of the SP here).
+    # "Remove consent" (Partner Center developer docs, control-panel-vendor-apis) deletes the app's service principal
+    # (CIPP's Set-CIPPCPVConsent calls it "Delete Service Principal"), and the directory deletes with it every grant it
+    # is the client of (per-user ones too), its app-role assignments both ways and its directory role memberships
+    # (attributes of the SP here). A re-created consent makes a new service principal with a new object id.
     tenant.remove_service_principal(sp.id)
     request.meta["write"] = True
     return Response.empty(204, headers=_trace_headers(request))

@@ -54,18 +54,8 @@ class GraphConsent:
         return GrantState(client_sp, resource_sp, grants)
 
     def all_grants(self, state):
-        """Every resource the app holds delegated scopes on: [{resource_app_id, scopes}] (for re-creating a consent)."""
-        if not state.client_sp:
-            return []
-        found = self.graph.list("oauth2PermissionGrants", {"$filter": "clientId eq '%s'" % state.client_sp["id"]})
-        by_resource = {}
-        for grant in found:
-            if grant.get("consentType") != "AllPrincipals":
-                continue
-            status, sp = self.graph.call("GET", "servicePrincipals/%s" % grant["resourceId"], ok=(200,))
-            scopes = by_resource.setdefault(sp["appId"], [])
-            scopes.extend(s for s in grant.get("scope", "").split() if s not in scopes)
-        return [dict(resource_app_id=app_id, scopes=scopes) for app_id, scopes in sorted(by_resource.items())]
+        """Every resource the app holds delegated scopes on for all users: [{resource_app_id, scopes}]."""
+        return holdings_grants(self.graph, state.client_sp)[0]
 
     def _read_back(self, read, what):
         """What Graph said exists (409 to our create) but may not list yet (directory replication): read again for
@@ -90,16 +80,23 @@ class GraphConsent:
             return created
         return self._read_back(lambda: self._service_principal(app_id), "the service principal of app %s" % app_id)
 
-    def apply(self, state, scopes):
-        """Make the AllPrincipals grant hold exactly ``scopes`` (removing it when empty)."""
+    def apply(self, state, scopes, allow_destructive=False):
+        """Make the AllPrincipals grant hold exactly ``scopes``, changing only its ``scope`` in place.
+
+        Only with ``allow_destructive`` is a grant left without any scope deleted; otherwise it stays, with an empty
+        ``scope``. Duplicate grants for the pair are never deleted: the first gets the whole set, and a removed scope
+        is taken out of every one that holds it."""
         grants = list(state.grants)
+        scope = " ".join(sorted(scopes))
         if not scopes:
             for grant in grants:
-                self.graph.call("DELETE", "oauth2PermissionGrants/%s" % grant["id"], ok=(204, 404))
+                if allow_destructive:
+                    self.graph.call("DELETE", "oauth2PermissionGrants/%s" % grant["id"], ok=(204, 404))
+                elif (grant.get("scope") or "").strip():
+                    self.graph.call("PATCH", "oauth2PermissionGrants/%s" % grant["id"], body={"scope": ""}, ok=(204,))
             return
         client_sp = self._ensure_sp(self.application_id, state.client_sp)
         resource_sp = self._ensure_sp(self.resource_app_id, state.resource_sp)
-        scope = " ".join(sorted(scopes))
         if not grants:
             status, created = self.graph.call("POST", "oauth2PermissionGrants", ok=(201, 409), body={
                 "clientId": client_sp["id"], "consentType": "AllPrincipals", "resourceId": resource_sp["id"],
@@ -111,4 +108,34 @@ class GraphConsent:
         if sorted((grants[0].get("scope") or "").split()) != sorted(scopes):    # e.g. our own lost POST's grant
             self.graph.call("PATCH", "oauth2PermissionGrants/%s" % grants[0]["id"], body={"scope": scope}, ok=(204,))
         for duplicate in grants[1:]:
-            self.graph.call("DELETE", "oauth2PermissionGrants/%s" % duplicate["id"], ok=(204, 404))
+            held = (duplicate.get("scope") or "").split()
+            kept = [s for s in held if s in scopes]
+            if kept != held:
+                self.graph.call("PATCH", "oauth2PermissionGrants/%s" % duplicate["id"], body={"scope": " ".join(kept)},
+                                ok=(204,))
+
+
+def holdings_grants(graph, client_sp):
+    """(AllPrincipals grants [{resource_app_id, scopes}], per-user grants [{resource_app_id, principal_id, scopes}])
+    of the app's service principal, read through Graph. Per-user (``consentType: Principal``) grants carry the
+    user's object id in ``principalId`` (Graph docs, oAuth2PermissionGrant resource type); a Partner Center consent
+    re-creates only the AllPrincipals ones."""
+    if not client_sp:
+        return [], []
+    found = graph.list("oauth2PermissionGrants", {"$filter": "clientId eq '%s'" % client_sp["id"]})
+    app_ids = {}
+    by_resource, per_user = {}, []
+    for grant in found:
+        resource_id = grant["resourceId"]
+        if resource_id not in app_ids:
+            status, sp = graph.call("GET", "servicePrincipals/%s" % resource_id, ok=(200,))
+            app_ids[resource_id] = sp["appId"]
+        scopes = (grant.get("scope") or "").split()
+        if grant.get("consentType") == "AllPrincipals":
+            held = by_resource.setdefault(app_ids[resource_id], [])
+            held.extend(s for s in scopes if s not in held)
+        else:
+            per_user.append(dict(resource_app_id=app_ids[resource_id], principal_id=grant.get("principalId"),
+                                 scopes=sorted(scopes)))
+    return ([dict(resource_app_id=app_id, scopes=scopes) for app_id, scopes in sorted(by_resource.items())],
+            sorted(per_user, key=lambda g: (g["resource_app_id"], g["principal_id"] or "")))

@@ -12,7 +12,7 @@ Partner Center consents can be neither read nor updated (its SDK and docs offer 
 empty read: a scope list is either read (``scopes`` is a list) or unknown (None).
 """
 
-from .graph import EXCHANGE_APP_ID, GRAPH_APP_ID, GraphConsent
+from .graph import EXCHANGE_APP_ID, GRAPH_APP_ID, GraphConsent, holdings_grants
 from ...errors import AuthError, ServiceError
 
 
@@ -34,7 +34,7 @@ class ConsentState:
     """
 
     def __init__(self, read_from, scopes=None, consented=None, grants=None, graph_scopes=None, graph_state=None,
-                 reason=None):
+                 reason=None, user_grants=None):
         self.read_from = read_from
         self.scopes = scopes              # list on the resource, or None when unknown
         self.consented = consented        # the app's service principal exists (None: unknown)
@@ -42,6 +42,7 @@ class ConsentState:
         self.graph_scopes = graph_scopes  # scopes (app-only: roles) of the app's Graph token there (None: none)
         self.graph_state = graph_state    # consent.GrantState when read through Graph
         self.reason = reason              # why Graph could not be read (for messages)
+        self.user_grants = user_grants    # per-user (Principal) grants [{resource_app_id, principal_id, scopes}] (graph)
 
     @property
     def graph_can_write(self):
@@ -65,9 +66,9 @@ def read_consent(clients, tenant, application_id, resource_app_id, fresh=False):
                 raise
             reason = "Graph refused to list the grants (HTTP %s)" % exc.status
         else:
-            grants = consent.all_grants(state)
+            grants, user_grants = holdings_grants(consent.graph, state.client_sp)
             return ConsentState("graph", scopes=state.scopes, consented=bool(state.client_sp), grants=grants,
-                                graph_scopes=graph_scopes, graph_state=state)
+                                graph_scopes=graph_scopes, graph_state=state, user_grants=user_grants)
     service = TOKEN_SERVICES.get(resource_app_id.lower())
     if service is None or application_id.lower() != (clients.client_id or "").lower():
         return ConsentState("none", graph_scopes=graph_scopes, reason=reason)

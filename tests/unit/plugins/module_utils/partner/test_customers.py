@@ -22,7 +22,7 @@ class FakeTransport:
         self.answers = list(answers)
         self.calls = []
 
-    def request(self, method, url, headers=None, body=None, auth=None, idempotent=True, what=""):
+    def request(self, method, url, headers=None, body=None, auth=None, idempotent=True, is_final=None, what=""):
         self.calls.append(dict(method=method, url=url, headers=dict(headers or {}), token=auth(False)))
         status, doc = self.answers.pop(0)
         return HttpResponse(status, header_map({}), json.dumps(doc).encode())
