@@ -29,7 +29,7 @@ class ActionModule(InProcessAction):
             return dict(result, failed=True, msg="path (the vault file holding %s) is required." % TOKEN_VAR)
         try:
             secrets = vault_secrets(self._loader, args.get("vault_password_file"))
-            stored = read_token_file(path, secrets)
+            stored, used = read_token_file(path, secrets)
         except (AnsibleError, OSError) as exc:
             return dict(result, failed=True, msg="Cannot read %s: %s" % (path, exc))
         if self._task.check_mode:      # redeeming is the change: check mode only proves the file can be read
@@ -44,5 +44,5 @@ class ActionModule(InProcessAction):
                         msg="The stored partner refresh token was not rotated and %s is unchanged: %s" % (path, reason))
         issued_at = now_iso()
         keep = dict((k, v) for k, v in stored.items() if k not in (TOKEN_VAR, ISSUED_VAR))
-        write_token_file(path, secrets, token, issued_at, keep=keep)
+        write_token_file(path, secrets, token, issued_at, keep=keep, secret=used)
         return dict(result, changed=True, path=path, issued_at=issued_at, previous_issued_at=stored.get(ISSUED_VAR))

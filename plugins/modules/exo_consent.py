@@ -24,8 +24,8 @@ description:
   - Where the app is installed and Graph cannot add the scopes, the task fails before any write, naming the missing
     permission or role and O(allow_destructive). With O(allow_destructive) the consent is deleted and re-created
     through Partner Center, but only when Graph can read everything the delete removes (every grant, per-user ones
-    too, the app-role assignments it holds and those to it, its directory roles) and the re-created consent brings
-    all of it back; otherwise the task fails before any write and lists what would be lost. The re-created service
+    too, the app-role assignments it holds and those to it, its directory roles, groups and owners) and the
+    re-created consent brings all of it back; otherwise the task fails before any write and lists what would be lost. The re-created service
     principal has a new object id, so Azure or Exchange role assignments that name the old one (which Graph does not
     show) are lost; do not set O(allow_destructive) where such assignments exist.
   - O(state=absent) never deletes the service principal. A grant left without any scope is deleted only with

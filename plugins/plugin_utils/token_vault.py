@@ -21,7 +21,7 @@ import yaml
 
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_bytes, to_text
-from ansible.parsing.vault import VaultLib, get_file_vault_secret
+from ansible.parsing.vault import VaultLib, get_file_vault_secret, parse_vaulttext_envelope
 
 TOKEN_VAR = "csp_refresh_token"
 ISSUED_VAR = "csp_refresh_token_issued_at"
@@ -46,28 +46,34 @@ def vault_secrets(loader, password_file):
 
 
 def read_token_file(path, secrets):
-    """The vars in the vault file ``path`` (a dict)."""
+    """(the vars in the vault file ``path``, the (vault id label, secret) that decrypted it). The file is written back
+    with that same secret and label, so that whoever could read it before still can, whatever other vault ids the
+    run was given."""
     with open(path, "rb") as handle:
         data = handle.read()
     vault = VaultLib(secrets)
     if not vault.is_encrypted(data):
         raise AnsibleError("%s is not ansible-vault encrypted; the partner refresh token is kept only in a vault file."
                            % path)
-    content = yaml.safe_load(to_text(vault.decrypt(data))) or {}
+    plaintext, used_id, used_secret = vault.decrypt_and_get_vault_id(data)
+    label = parse_vaulttext_envelope(data.strip())[3] or used_id
+    content = yaml.safe_load(to_text(plaintext)) or {}
     if not isinstance(content, dict) or not content.get(TOKEN_VAR):
         raise AnsibleError("%s holds no %s." % (path, TOKEN_VAR))
-    return content
+    return content, (label, used_secret)
 
 
-def write_token_file(path, secrets, token, issued_at, keep=None):
-    """Encrypt ``{csp_refresh_token, csp_refresh_token_issued_at}`` (plus ``keep``, the file's other vars) and put it
-    at ``path`` atomically."""
+def write_token_file(path, secrets, token, issued_at, keep=None, secret=None):
+    """Encrypt ``{csp_refresh_token, csp_refresh_token_issued_at}`` (plus ``keep``, the file's other vars) with
+    ``secret`` ((vault id label, secret): the one that decrypted the file, see read_token_file; else the run's first)
+    and put it at ``path`` atomically; a symbolic link is followed, so its target gets the new token."""
     content = dict(keep or {})
     content.update({TOKEN_VAR: token, ISSUED_VAR: issued_at})
-    vault_id, secret = secrets[0]
-    ciphertext = VaultLib(secrets).encrypt(yaml.safe_dump(content, default_flow_style=False), secret,
-                                           vault_id=None if vault_id == "default" else vault_id)
-    directory = os.path.dirname(os.path.abspath(path))
+    vault_id, chosen = secret or secrets[0]
+    ciphertext = VaultLib(secrets).encrypt(yaml.safe_dump(content, default_flow_style=False), chosen,
+                                           vault_id=None if vault_id in (None, "default") else vault_id)
+    path = os.path.realpath(path)
+    directory = os.path.dirname(path)
     handle, temporary = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), dir=directory)
     try:
         with os.fdopen(handle, "wb") as out:

@@ -69,6 +69,9 @@ class ServicePrincipal:
     directory_roles: List[str] = field(default_factory=list)
     # appRoleAssignments of users or groups to this app, as Graph renders them (principalId, principalType, appRoleId)
     assigned_to: List[Dict[str, Any]] = field(default_factory=list)
+    # groups it is a member of and its owners, as Graph renders directory objects (@odata.type, id, displayName)
+    member_of: List[Dict[str, Any]] = field(default_factory=list)
+    owners: List[Dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

@@ -50,6 +50,8 @@ def register(router) -> None:
         ("GET", "/servicePrincipals/(?P<sp_id>[^/]+)/oauth2PermissionGrants", list_sp_grants),
         ("GET", "/servicePrincipals/(?P<sp_id>[^/]+)/appRoleAssignments", list_app_role_assignments),
         ("GET", "/servicePrincipals/(?P<sp_id>[^/]+)/appRoleAssignedTo", list_app_role_assigned_to),
+        ("GET", "/servicePrincipals/(?P<sp_id>[^/]+)/memberOf", list_member_of),
+        ("GET", "/servicePrincipals/(?P<sp_id>[^/]+)/owners", list_owners),
         ("GET", "/roleManagement/directory/roleAssignments", list_role_assignments),
         ("GET", "/oauth2PermissionGrants", list_grants), ("POST", "/oauth2PermissionGrants", create_grant),
         ("GET", "/oauth2PermissionGrants/(?P<grant_id>[^/]+)", get_grant),
@@ -333,6 +335,20 @@ def list_app_role_assigned_to(sandbox, request, tenant, claims, sp_id):
     sp = _sp_or_404(tenant, sp_id)
     items = [dict(a, resourceId=sp.id, resourceDisplayName=sp.display_name) for a in sp.assigned_to]
     return _page(sandbox, request, items, "servicePrincipals('%s')/appRoleAssignedTo" % sp.id, 100, 999)
+
+
+def list_member_of(sandbox, request, tenant, claims, sp_id):
+    """Groups (and directory roles) the service principal is a member of (Graph docs, serviceprincipal-list-memberof)."""
+    _require_scope(claims, READ_DIRECTORY)
+    sp = _sp_or_404(tenant, sp_id)
+    return _page(sandbox, request, list(sp.member_of), "servicePrincipals('%s')/memberOf" % sp.id, 100, 999)
+
+
+def list_owners(sandbox, request, tenant, claims, sp_id):
+    """The service principal's owners (Graph docs, serviceprincipal-list-owners)."""
+    _require_scope(claims, READ_DIRECTORY)
+    sp = _sp_or_404(tenant, sp_id)
+    return _page(sandbox, request, list(sp.owners), "servicePrincipals('%s')/owners" % sp.id, 100, 999)
 
 
 def list_role_assignments(sandbox, request, tenant, claims):

@@ -10,13 +10,16 @@ only the AllPrincipals grants the POST lists. So a delete is allowed only when t
 nothing a Partner Center POST cannot bring back.
 
 Read through Graph: ``servicePrincipals/{id}/appRoleAssignments`` (app roles the app holds on other resources),
-``servicePrincipals/{id}/appRoleAssignedTo`` (users, groups and apps assigned to it) and
-``roleManagement/directory/roleAssignments?$filter=principalId eq '{id}'`` (its directory roles) (Graph docs,
-serviceprincipal-list-approleassignments, serviceprincipal-list-approleassignedto, rbacapplication-list-roleassignments).
-Where Graph refuses the role read, the ``wids`` claim of an app-only token stands in, without the value every
-app-only token carries (``0997a1d0-0d1d-4acb-b408-d5ca73121e90``), which is no role: no built-in role template has
-that id (Microsoft Entra built-in roles reference; it appears in public captures of app-only tokens of apps that
-hold no role at all).
+``servicePrincipals/{id}/appRoleAssignedTo`` (users, groups and apps assigned to it),
+``roleManagement/directory/roleAssignments?$filter=principalId eq '{id}'`` (its directory roles, custom and
+administrative-unit-scoped ones included), ``servicePrincipals/{id}/memberOf`` (its groups: a role-assignable group
+is a directory role by another route, and customers scope Exchange role assignments and Conditional Access
+exclusions with groups) and ``servicePrincipals/{id}/owners`` (Graph docs, serviceprincipal-list-approleassignments,
+serviceprincipal-list-approleassignedto, rbacapplication-list-roleassignments, serviceprincipal-list-memberof,
+serviceprincipal-list-owners). Where Graph refuses the role read, the ``wids`` claim of an app-only token names the
+tenant-wide built-in roles it holds (without the value every app-only token carries,
+``0997a1d0-0d1d-4acb-b408-d5ca73121e90``, which is no role: no built-in role template has that id), but never custom
+or scoped roles, so that read stays incomplete and no delete follows.
 """
 
 from ...errors import AuthError, CspError, ServiceError
@@ -30,11 +33,13 @@ ROLE_SERVICES = ("exchange", "graph")
 class Holdings:
     """The app's service principal's attachments; a list each, or None when that part could not be read."""
 
-    def __init__(self, user_grants, app_roles, assigned_to, directory_roles, unreadable):
+    def __init__(self, user_grants, app_roles, assigned_to, directory_roles, unreadable, groups=None, owners=None):
         self.user_grants = user_grants
         self.app_roles = app_roles
         self.assigned_to = assigned_to
         self.directory_roles = directory_roles
+        self.groups = groups
+        self.owners = owners
         self.unreadable = unreadable        # [what could not be read and why]
 
     def lost_by_delete(self):
@@ -47,6 +52,9 @@ class Holdings:
                                                             a.get("principalDisplayName") or a.get("principalId"))
                     for a in self.assigned_to or [])
         lost.extend("the directory role %s" % role for role in self.directory_roles or [])
+        lost.extend("its membership of %s %s" % (_kind(g), g.get("displayName") or g.get("id")) for g in self.groups or [])
+        lost.extend("its owner %s" % (o.get("userPrincipalName") or o.get("displayName") or o.get("id"))
+                    for o in self.owners or [])
         return lost
 
 
@@ -73,10 +81,15 @@ def read_holdings(clients, graph, tenant, client_sp, user_grants, own_app=True):
         r.get("roleDefinitionId") for r in graph.list("roleManagement/directory/roleAssignments",
                                                       {"$filter": "principalId eq '%s'" % sp_id}))))
     if roles is None and own_app:
+        # Shown for the message; the read stays incomplete (wids never name custom or scoped roles).
         roles = token_roles(clients, tenant)
-        if roles is not None:
-            unreadable.pop()
-    return Holdings(user_grants, app_roles, assigned_to, roles, unreadable)
+    groups = attempt("its group memberships", lambda: graph.list("servicePrincipals/%s/memberOf" % sp_id))
+    owners = attempt("its owners", lambda: graph.list("servicePrincipals/%s/owners" % sp_id))
+    return Holdings(user_grants, app_roles, assigned_to, roles, unreadable, groups=groups, owners=owners)
+
+
+def _kind(directory_object):
+    return (directory_object.get("@odata.type") or "#group").rsplit(".", 1)[-1].lstrip("#") or "group"
 
 
 def token_roles(clients, tenant):

@@ -157,10 +157,12 @@ class ConsentRun:
         request, tenant = self.request, self.tenant
         prefix = ("allow_destructive is set, but the consent of app %s in tenant %s was not deleted"
                   % (request.application_id, tenant))
-        if state.graph_state is None:
+        if state.graph_state is None or not state.graph_state.client_sp:
             raise InvalidInputError(
                 "%s because what the delete would remove cannot be read (%s); give the app %s there to add the "
-                "scopes through Graph instead." % (prefix, state.reason or "Graph cannot be read there", GRANT_WRITER))
+                "scopes through Graph instead." % (
+                    prefix, state.reason or ("Graph does not list the app's service principal yet" if state.graph_state
+                                             else "Graph cannot be read there"), GRANT_WRITER))
         holdings = read_holdings(self.clients, self.clients.graph(tenant), tenant, state.graph_state.client_sp,
                                  state.user_grants,
                                  own_app=request.application_id.lower() == (self.clients.client_id or "").lower())
