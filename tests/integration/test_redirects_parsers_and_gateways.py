@@ -6,15 +6,14 @@ as host REDIRECTOR (userinfo "OTHER\\"), urllib3, which sends the request, as ho
 """
 import json
 import ssl
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 import trustme
 
 from tests.integration.conftest import CONTOSO, dump
 from tests.integration.test_redirects import PASSWORD, Recorder, endpoints
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-import threading
-
-import pytest
 
 
 class HeaderRecorder(Recorder):
@@ -30,8 +29,9 @@ class HeaderRecorder(Recorder):
     do_GET = do_POST = do_PATCH = _handle
 
 
-def serve_headers(answer, context):
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), HeaderRecorder)
+def serve_tls(handler, context, answer=None):
+    """A local TLS server of ``handler`` that records what it is sent (``seen``) and answers ``answer(path)``."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     httpd.daemon_threads = True
     httpd.seen, httpd.answer = [], answer
     httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
@@ -41,19 +41,31 @@ def serve_headers(answer, context):
 
 @pytest.fixture
 def world(sb, tmp_path):
+    """A redirector and another host, plus ``start(handler, answer)`` for more, all trusted through one CA bundle."""
     ca = trustme.CA()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(context)
     bundle = tmp_path / "bundle.pem"
     with open(sb.env["CSP_CA_PATH"]) as handle:
         bundle.write_text(handle.read() + ca.cert_pem.bytes().decode())
-    other = serve_headers(lambda path: (200, {}), context)
-    targets = {}
-    redirector = serve_headers(lambda path: (307, {"Location": targets["location"] + path}), context)
-    yield dict(bundle=str(bundle), other=other, redirector=redirector, targets=targets)
-    for httpd in (redirector, other):
+    servers, targets = [], {}
+
+    def start(handler, answer=None):
+        servers.append(serve_tls(handler, context, answer))
+        return servers[-1]
+
+    other = start(HeaderRecorder, lambda path: (200, {}))
+    redirector = start(HeaderRecorder, lambda path: (307, {"Location": targets["location"] + path}))
+    yield dict(bundle=str(bundle), other=other, redirector=redirector, targets=targets, start=start)
+    for httpd in servers:
         httpd.shutdown()
         httpd.server_close()
+
+
+def exchange_at(sb, world, server):
+    """The environment that sends Exchange calls to ``server``."""
+    return {"CSP_ENDPOINTS": endpoints(sb, exchange="https://127.0.0.1:%d" % server.server_address[1]),
+            "CSP_CA_PATH": world["bundle"]}
 
 
 def test_a_backslash_in_the_location_sends_nothing_to_another_host(sb, world):
@@ -98,31 +110,17 @@ class BodyRecorder(HeaderRecorder):
 
 def test_an_exchange_next_link_to_another_host_is_not_followed(sb, world, tmp_path):
     """Not a redirect but the same leak: @odata.nextLink without /adminapi/ is followed as-is (client._rebase)."""
-    ca = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    with open(world["bundle"], "a") as handle:
-        handle.write(ca.cert_pem.bytes().decode())
     other = world["other"]
     page = {"value": [{"Name": "a"}], "@odata.nextLink": "https://127.0.0.1:%d/page2" % other.server_address[1]}
-    fake = ThreadingHTTPServer(("127.0.0.1", 0), BodyRecorder)
-    fake.daemon_threads = True
-    fake.seen, fake.answer = [], lambda path: (200, page)
-    fake.socket = context.wrap_socket(fake.socket, server_side=True)
-    threading.Thread(target=fake.serve_forever, daemon=True).start()
-    try:
-        run = sb.play("""
-            - name: list
-              csp.exchange.exo_command:
-                tenant: %s
-                cmdlet: Get-Mailbox
-                parameters: {Filter: "Name -like 'x*'"}
-              ignore_errors: true
-        """ % CONTOSO, env={"CSP_ENDPOINTS": endpoints(sb, exchange="https://127.0.0.1:%d" % fake.server_address[1]),
-                            "CSP_CA_PATH": world["bundle"]})
-    finally:
-        fake.shutdown()
-        fake.server_close()
+    fake = world["start"](BodyRecorder, lambda path: (200, page))
+    run = sb.play("""
+        - name: list
+          csp.exchange.exo_command:
+            tenant: %s
+            cmdlet: Get-Mailbox
+            parameters: {Filter: "Name -like 'x*'"}
+          ignore_errors: true
+    """ % CONTOSO, env=exchange_at(sb, world, fake))
     assert fake.seen, dump(run)
     leaked = [(m, p, h.get("Authorization", "")[:20]) for m, p, b, h in other.seen if "Authorization" in h]
     assert leaked == [], "%r\n%s" % (leaked, dump(run))
@@ -155,57 +153,29 @@ class LoginPage(BaseHTTPRequestHandler):
 
 
 def test_a_302_to_a_sign_in_page_fails_the_cmdlet_instead_of_reporting_ok(sb, world):
-    ca = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    with open(world["bundle"], "a") as handle:
-        handle.write(ca.cert_pem.bytes().decode())
-    gateway = ThreadingHTTPServer(("127.0.0.1", 0), LoginPage)
-    gateway.daemon_threads = True
-    gateway.seen = []
-    gateway.socket = context.wrap_socket(gateway.socket, server_side=True)
-    threading.Thread(target=gateway.serve_forever, daemon=True).start()
-    try:
-        run = sb.play("""
-            - name: set
-              csp.exchange.exo_command:
-                tenant: %s
-                cmdlet: Set-Mailbox
-                parameters: {Identity: admin, RetainDeletedItemsFor: "30.00:00:00"}
-              ignore_errors: true
-        """ % CONTOSO, env={"CSP_ENDPOINTS": endpoints(sb, exchange="https://127.0.0.1:%d" % gateway.server_address[1]),
-                            "CSP_CA_PATH": world["bundle"]})
-    finally:
-        gateway.shutdown()
-        gateway.server_close()
+    gateway = world["start"](LoginPage)
+    run = sb.play("""
+        - name: set
+          csp.exchange.exo_command:
+            tenant: %s
+            cmdlet: Set-Mailbox
+            parameters: {Identity: admin, RetainDeletedItemsFor: "30.00:00:00"}
+          ignore_errors: true
+    """ % CONTOSO, env=exchange_at(sb, world, gateway))
     assert gateway.seen == [("POST", "/adminapi/beta/%s/InvokeCommand" % CONTOSO)], gateway.seen   # no GET followed
     assert status(run, "set") == "failed", dump(run)
     assert "turn the request into a GET" in run.task("set")["msg"]
 
 
 def test_a_drift_check_through_a_sign_in_page_fails_instead_of_reporting_no_drift(sb, world):
-    ca = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    with open(world["bundle"], "a") as handle:
-        handle.write(ca.cert_pem.bytes().decode())
-    gateway = ThreadingHTTPServer(("127.0.0.1", 0), LoginPage)
-    gateway.daemon_threads = True
-    gateway.seen = []
-    gateway.socket = context.wrap_socket(gateway.socket, server_side=True)
-    threading.Thread(target=gateway.serve_forever, daemon=True).start()
-    try:
-        run = sb.play("""
-            - name: settings
-              csp.exchange.exo_settings:
-                tenant: %s
-                object: Mailbox
-                settings: {RetainDeletedItemsFor: "30.00:00:00"}
-              check_mode: true
-              ignore_errors: true
-        """ % CONTOSO, env={"CSP_ENDPOINTS": endpoints(sb, exchange="https://127.0.0.1:%d" % gateway.server_address[1]),
-                            "CSP_CA_PATH": world["bundle"]})
-    finally:
-        gateway.shutdown()
-        gateway.server_close()
+    gateway = world["start"](LoginPage)
+    run = sb.play("""
+        - name: settings
+          csp.exchange.exo_settings:
+            tenant: %s
+            object: Mailbox
+            settings: {RetainDeletedItemsFor: "30.00:00:00"}
+          check_mode: true
+          ignore_errors: true
+    """ % CONTOSO, env=exchange_at(sb, world, gateway))
     assert status(run, "settings") == "failed", "nothing was read, yet: %s" % json.dumps(run.task("settings"))
