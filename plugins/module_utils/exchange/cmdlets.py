@@ -25,10 +25,6 @@ def is_throttled(response):
 
 
 READ_ONLY_VERBS = frozenset(["get", "test", "search", "export", "find", "measure", "show", "resolve", "compare"])
-# Verbs whose second application differs from the first (creates twice, fails, or toggles).
-NON_IDEMPOTENT_VERBS = frozenset(["new", "add", "remove", "enable", "disable", "clear", "start", "stop", "send",
-                                  "import", "install", "uninstall", "update", "move", "restore", "suspend",
-                                  "resume", "invoke", "register", "unregister", "grant", "revoke"])
 DESTRUCTIVE_VERBS = frozenset(["remove", "disable", "clear", "uninstall", "unregister", "revoke"])
 
 

@@ -53,10 +53,6 @@ class GraphConsent:
         grants = self._grants(client_sp, resource_sp) if client_sp and resource_sp else []
         return GrantState(client_sp, resource_sp, grants)
 
-    def all_grants(self, state):
-        """Every resource the app holds delegated scopes on for all users: [{resource_app_id, scopes}]."""
-        return holdings_grants(self.graph, state.client_sp)[0]
-
     def _read_back(self, read, what):
         """What Graph said exists (409 to our create) but may not list yet (directory replication): read again for
         a bounded while, then fail with a sentence instead of indexing an empty list."""
