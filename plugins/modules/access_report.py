@@ -90,7 +90,7 @@ def main():
         tenants=dict(type="list", elements="raw", required=True),
         hosts=dict(type="list", elements="str"),
         run_id=dict(type="str"),
-        partner_token=dict(type="dict"),
+        partner_token=dict(type="dict", no_log=False),     # what is known of the token (its age), not the token
         json_path=dict(type="path", required=True),
         junit_path=dict(type="path", required=True),
         html_path=dict(type="path"),
