@@ -72,15 +72,21 @@ class PlainListener:
             conn.close()
 
 
-@pytest.fixture
-def redirect_world(sb, tmp_path):
-    """An https redirector and a second https host, trusted through ca_path next to the sandbox's CA."""
+def trusted_tls(sb, tmp_path):
+    """(a server TLS context for 127.0.0.1, a ca_path bundle trusting it next to the sandbox's CA)."""
     ca = trustme.CA()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(context)
     bundle = tmp_path / "bundle.pem"
     with open(sb.env["CSP_CA_PATH"]) as handle:
         bundle.write_text(handle.read() + ca.cert_pem.bytes().decode())
+    return context, bundle
+
+
+@pytest.fixture
+def redirect_world(sb, tmp_path):
+    """An https redirector and a second https host, trusted through ca_path next to the sandbox's CA."""
+    context, bundle = trusted_tls(sb, tmp_path)
     plain = PlainListener()
     other = serve(lambda path: (200, {}), context)
     targets = {}

@@ -5,15 +5,13 @@ A backslash in the authority is read differently by URL parsers: urllib.parse re
 as host REDIRECTOR (userinfo "OTHER\\"), urllib3, which sends the request, as host OTHER.
 """
 import json
-import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-import trustme
 
 from tests.integration.conftest import CONTOSO, dump
-from tests.integration.test_redirects import PASSWORD, Recorder, endpoints
+from tests.integration.test_redirects import PASSWORD, Recorder, endpoints, trusted_tls
 
 
 class HeaderRecorder(Recorder):
@@ -42,12 +40,7 @@ def serve_tls(handler, context, answer=None):
 @pytest.fixture
 def world(sb, tmp_path):
     """A redirector and another host, plus ``start(handler, answer)`` for more, all trusted through one CA bundle."""
-    ca = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    bundle = tmp_path / "bundle.pem"
-    with open(sb.env["CSP_CA_PATH"]) as handle:
-        bundle.write_text(handle.read() + ca.cert_pem.bytes().decode())
+    context, bundle = trusted_tls(sb, tmp_path)
     servers, targets = [], {}
 
     def start(handler, answer=None):
