@@ -42,11 +42,13 @@ class ActionModule(InProcessAction):
 '''
 
 
-def make_test_collection(tmp_path):
+def make_test_collection(tmp_path, module=MODULE, name="echo_types"):
+    """csp_test.inproc with the module ``name`` (source ``module``) behind the collection's in-process action plugin;
+    returns the collections path to add."""
     root = tmp_path / "extra" / "ansible_collections" / "csp_test" / "inproc"
-    for folder, text in (("modules", MODULE), ("action", ACTION)):
+    for folder, text in (("modules", module), ("action", ACTION)):
         (root / "plugins" / folder).mkdir(parents=True, exist_ok=True)
-        (root / "plugins" / folder / "echo_types.py").write_text(textwrap.dedent(text))
+        (root / "plugins" / folder / ("%s.py" % name)).write_text(textwrap.dedent(text))
     (root / "galaxy.yml").write_text("namespace: csp_test\nname: inproc\nversion: 0.0.1\nauthors: [t]\nreadme: x\n")
     return str(tmp_path / "extra")
 

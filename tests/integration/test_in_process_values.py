@@ -4,7 +4,7 @@ import subprocess
 import textwrap
 
 from tests.integration.conftest import dump
-from tests.integration.test_in_process_boundary import comparable
+from tests.integration.test_in_process_boundary import comparable, make_test_collection
 
 SECRET = "Nested-Secret-canary-9817"
 MODULE = '''
@@ -31,22 +31,8 @@ def main():
 if __name__ == "__main__":
     main()
 '''
-ACTION = '''
-from ansible_collections.csp.exchange.plugins.plugin_utils.in_process import InProcessAction
-
-
-class ActionModule(InProcessAction):
-    pass
-'''
-
-
 def make(tmp_path):
-    root = tmp_path / "extra" / "ansible_collections" / "csp_test" / "inproc"
-    for folder, text in (("modules", MODULE), ("action", ACTION)):
-        (root / "plugins" / folder).mkdir(parents=True, exist_ok=True)
-        (root / "plugins" / folder / "echo2.py").write_text(textwrap.dedent(text))
-    (root / "galaxy.yml").write_text("namespace: csp_test\nname: inproc\nversion: 0.0.1\nauthors: [t]\nreadme: x\n")
-    return str(tmp_path / "extra")
+    return make_test_collection(tmp_path, MODULE, "echo2")
 
 
 def vault_block(tmp_path):
