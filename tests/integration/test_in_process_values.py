@@ -31,6 +31,8 @@ def main():
 if __name__ == "__main__":
     main()
 '''
+
+
 def make(tmp_path):
     return make_test_collection(tmp_path, MODULE, "echo2")
 
