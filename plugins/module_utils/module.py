@@ -15,6 +15,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback
 from .clients import Clients
 from .endpoints import CLOUDS
 from .errors import CspError
+from .exchange.journal import RESULT_KEY as JOURNAL_KEY, Journal
 from .identity.tenant import validate_tenant
 from .redact import Redactor
 
@@ -38,6 +39,12 @@ AUTH_ARGSPEC = dict(
     timeout=dict(type="int", default=60),
     max_retries=dict(type="int", default=10),
     token_cache=dict(type="path", fallback=(env_fallback, ["CSP_TOKEN_CACHE"])),
+)
+
+# The modules that write Exchange objects journal their writes (doc fragment csp.exchange.journal).
+JOURNAL_ARGSPEC = dict(
+    journal=dict(type="path", fallback=(env_fallback, ["CSP_JOURNAL"])),
+    run_id=dict(type="str", fallback=(env_fallback, ["CSP_RUN_ID"])),
 )
 
 
@@ -76,6 +83,7 @@ class CspModule:
         self._require_tenant = require_tenant
         self._require_credentials = require_credentials     # False: the module signs in itself (device code)
         self.clients = None
+        self.journal = None         # the run's Journal, for modules that write (open_journal)
 
     def __getattr__(self, name):
         return getattr(self.module, name)
@@ -111,6 +119,18 @@ class CspModule:
     def partner_center(self):
         return self.clients.partner_center()
 
+    def open_journal(self, module_name, client):
+        """The Journal of this run's writes in the tenant ``client`` addresses (by GUID)."""
+        p = self.module.params
+        self.journal = Journal(p["journal"], p["run_id"], module_name, client.segment)
+        return self.journal
+
+    def _with_journal(self, result):
+        entries = self.journal.result() if self.journal is not None else None
+        if entries:
+            result[JOURNAL_KEY] = entries
+        return result
+
     # -- results --------------------------------------------------------------------------------------
 
     def run(self, main):
@@ -133,7 +153,7 @@ class CspModule:
         self._exit(result, redact=True)
 
     def _exit(self, result, redact):
-        result = dict(result)
+        result = self._with_journal(dict(result))
         result.setdefault("changed", False)
         stats = self.clients.http_stats if self.clients is not None else None
         if stats is not None:
@@ -141,4 +161,4 @@ class CspModule:
         self.module.exit_json(**(self.redactor.data(result) if redact else result))
 
     def fail(self, msg, **details):
-        self.module.fail_json(msg=self.redactor.text(msg), **self.redactor.data(details))
+        self.module.fail_json(msg=self.redactor.text(msg), **self.redactor.data(self._with_journal(dict(details))))

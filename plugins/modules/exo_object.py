@@ -76,6 +76,7 @@ options:
     default: false
 extends_documentation_fragment:
   - csp.exchange.auth
+  - csp.exchange.journal
   - csp.exchange.attributes
   - csp.exchange.attributes.in_process
   - csp.exchange.attributes.actiongroup_auth
@@ -160,7 +161,7 @@ refused_parameters:
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
 from ansible_collections.csp.exchange.plugins.module_utils.exchange.objects import ObjectRun
 from ansible_collections.csp.exchange.plugins.module_utils.exchange.parameter_check import check_object
-from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
+from ansible_collections.csp.exchange.plugins.module_utils.module import JOURNAL_ARGSPEC, CspModule
 from ansible_collections.csp.exchange.plugins.module_utils.exchange.settings import PROPERTY_NAME
 
 
@@ -173,8 +174,10 @@ def main_logic(module):
         if not PROPERTY_NAME.match(name):
             raise InvalidInputError("%r is not a property name (letters and digits only)." % name)
     check_object(noun, p["settings"], p["create_parameters"], module.warn, module.check_mode)
-    run = ObjectRun(module.exchange(), noun, p["identity"], p["settings"], p["create_parameters"])
-    action, before, after = run.converge(p["state"], p["allow_destructive"], module.check_mode)
+    client = module.exchange()
+    run = ObjectRun(client, noun, p["identity"], p["settings"], p["create_parameters"])
+    action, before, after = run.converge(p["state"], p["allow_destructive"], module.check_mode,
+                                         journal=module.open_journal("csp.exchange.exo_object", client))
     result = dict(changed=action != "none", action=action, before=before, after=after, refused_parameters=run.refused)
     if module._diff:
         result["diff"] = dict(before=before, after=after)
@@ -194,6 +197,7 @@ def main():
         settings=dict(type="dict", default={}),
         create_parameters=dict(type="dict", default={}),
         allow_destructive=dict(type="bool", default=False),
+        **JOURNAL_ARGSPEC
     ))
     module.run(main_logic)
 

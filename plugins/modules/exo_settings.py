@@ -53,8 +53,21 @@ options:
       - >-
         A list-valued property takes a list (the full set), or C({add: [...]}) / C({remove: [...]}) to manage
         only some members.
-      - Required with O(object).
+      - Required with O(object), unless O(plan) is given.
     type: dict
+  plan:
+    description:
+      - Apply a reviewed plan exactly - the RV(changes) a check-mode run of this task returned, a list of
+        C({identity, before, after}) (plus C(rule) with O(rules)). It takes the place of O(settings); with O(rules),
+        each item names its rule (which gives the noun) and the rules' O(rules[].settings) are not used for writing.
+      - Per item only the listed properties of that identity are read and written, and only where the object's
+        current value still equals C(before) (compared as O(settings) are). A property already holding C(after) is
+        done and not written, so a plan applied twice writes nothing the second time. One holding neither is
+        stale - not written, returned in RV(stale) - and the task fails after applying the rest.
+      - Drift the plan does not list is left alone. O(max_changes) counts the objects that would be written.
+      - C(playbooks/plan.yml) and C(playbooks/apply_plan.yml) make and apply plans for the baseline.
+    type: list
+    elements: dict
   rules:
     description:
       - Several rules for the tenant, planned together and written together; mutually exclusive with O(object),
@@ -79,9 +92,9 @@ options:
         description: An OPATH filter, as O(filter).
         type: str
       settings:
-        description: Desired values, as O(settings).
+        description:
+          - Desired values, as O(settings). Required unless O(plan) is given.
         type: dict
-        required: true
   max_changes:
     description:
       - Fail before writing anything when more objects than this would change (a guard against a wrong filter).
@@ -94,6 +107,7 @@ options:
     default: 4
 extends_documentation_fragment:
   - csp.exchange.auth
+  - csp.exchange.journal
   - csp.exchange.attributes
   - csp.exchange.attributes.in_process
   - csp.exchange.attributes.actiongroup_auth
@@ -180,6 +194,20 @@ failed_identities:
   returned: always
   type: list
   elements: dict
+stale:
+  description:
+    - With O(plan), the planned properties that hold neither the planned C(before) nor C(after) value any more,
+      as C({identity, property, planned, expected, current}) (plus C(rule)), C(planned) being the plan's
+      C(after) and C(expected) its C(before). They were not written; the task fails when there is any.
+  returned: when O(plan) is given
+  type: list
+  elements: dict
+  sample: [{identity: jdoe, property: ProhibitSendQuota, planned: 49GB, expected: "99 GB (106,300,440,576 bytes)",
+            current: "20 GB (21,474,836,480 bytes)"}]
+done:
+  description: With O(plan), how many planned properties already held their C(after) value and were not written.
+  returned: when O(plan) is given
+  type: int
 rules:
   description:
     - With O(rules), one entry per rule in the given order, C({name, object, matched, changes, failed_identities})
@@ -191,10 +219,13 @@ rules:
 """
 
 from ansible_collections.csp.exchange.plugins.module_utils.errors import InvalidInputError
-from ansible_collections.csp.exchange.plugins.module_utils.module import CspModule
+from ansible_collections.csp.exchange.plugins.module_utils.module import JOURNAL_ARGSPEC, CspModule
 from ansible_collections.csp.exchange.plugins.module_utils.exchange.parameter_check import check_settings
 from ansible_collections.csp.exchange.plugins.module_utils.exchange.settings import SettingsRun, parse_settings
 from ansible_collections.csp.exchange.plugins.module_utils.exchange.rules import RulesRun
+from ansible_collections.csp.exchange.plugins.module_utils.exchange.plan import PlanRun
+
+MODULE_NAME = "csp.exchange.exo_settings"
 
 SINGLE_RULE_OPTIONS = ("object", "identity", "filter", "settings")
 NOUN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
@@ -228,12 +259,13 @@ def one_rule(module):
     check_noun(noun)
     desired = parse_settings(p["settings"])
     check_settings(noun, p["settings"], p["filter"], module.warn, module.check_mode)
-    run = SettingsRun(module.exchange(), noun, desired, identities=p["identity"], opath_filter=p["filter"],
+    client = module.exchange()
+    run = SettingsRun(client, noun, desired, identities=p["identity"], opath_filter=p["filter"],
                       concurrency=p["concurrency"])
     changes = run.plan()
     if p["max_changes"] is not None and len(changes) > p["max_changes"]:
         raise too_many(len(changes), "%s objects" % noun, module)
-    applied = changes if module.check_mode else run.apply(changes)
+    applied = changes if module.check_mode else run.apply(changes, module.open_journal(MODULE_NAME, client))
     result = dict(changed=bool(applied), matched=run.matched, changes=[c.as_dict() for c in applied],
                   failed_identities=run.failed)
     if module._diff:
@@ -247,16 +279,19 @@ def many_rules(module):
     p = module.params
     for rule in p["rules"]:
         check_noun(rule["object"])
+        if not rule.get("settings"):
+            raise InvalidInputError("rule %s needs settings (only with plan may rules go without)." % rule["name"])
         try:
             check_settings(rule["object"], rule["settings"], rule.get("filter"), module.warn, module.check_mode)
         except InvalidInputError as exc:
             raise InvalidInputError("rule %s: %s" % (rule["name"], exc.message))
-    run = RulesRun(module.exchange(), p["rules"], concurrency=p["concurrency"])
+    client = module.exchange()
+    run = RulesRun(client, p["rules"], concurrency=p["concurrency"])
     planned = run.plan()
     count = run.objects(planned)
     if p["max_changes"] is not None and count > p["max_changes"]:
         raise too_many(count, "objects (over all rules)", module)
-    applied = planned if module.check_mode else run.apply(planned)
+    applied = planned if module.check_mode else run.apply(planned, module.open_journal(MODULE_NAME, client))
     per_rule = []
     for rule in run.rules:
         per_rule.append(dict(name=rule.name, object=rule.run.noun, matched=rule.run.matched,
@@ -273,9 +308,81 @@ def many_rules(module):
     return result
 
 
+def plan_nouns(module):
+    """``noun_of(where, rule)`` for the plan's items: the rule's noun with rules, else object."""
+    p = module.params
+    if p["rules"] is None:
+        check_noun(p["object"])
+
+        def single(where, rule):
+            if rule is not None:
+                raise InvalidInputError("%s names rule %r, but this task has no rules; give the task the rules the "
+                                        "plan was made with, or drop rule from the items." % (where, rule))
+            return p["object"]
+        return single
+    nouns = {}
+    for rule in p["rules"]:
+        check_noun(rule["object"])
+        nouns[rule["name"]] = rule["object"]
+
+    def by_rule(where, rule):
+        if rule not in nouns:
+            raise InvalidInputError("%s names rule %r, which is not among this task's rules (%s)."
+                                    % (where, rule, ", ".join(sorted(nouns))))
+        return nouns[rule]
+    return by_rule
+
+
+def planned(module):
+    """Apply the plan exactly (``plan.py``): what still holds ``before`` is written, stale items are reported."""
+    p = module.params
+    client = module.exchange()
+    run = PlanRun(client, p["plan"], plan_nouns(module), concurrency=p["concurrency"])
+    for item in run.items:
+        try:
+            check_settings(item.noun, dict((name, after.value) for name, dummy, after in item.properties), None,
+                           module.warn, module.check_mode)
+        except InvalidInputError as exc:
+            raise InvalidInputError("%s (%s): %s" % (item.where, item.label(), exc.message))
+    changes = run.plan()
+    if p["max_changes"] is not None and run.objects() > p["max_changes"]:
+        raise too_many(run.objects(), "planned objects", module)
+    applied = changes if module.check_mode else run.apply(changes, module.open_journal(MODULE_NAME, client))
+    items = [dict(change.as_dict(), **({"rule": item.rule} if item.rule else {})) for item, change in applied]
+    result = dict(changed=bool(applied), matched=run.matched, changes=items, failed_identities=run.failed,
+                  stale=run.stale, done=run.done)
+    if p["rules"] is not None:
+        result["rules"] = [dict(name=rule["name"], object=rule["object"],
+                                matched=sum(1 for i in run.items if i.rule == rule["name"]),
+                                changes=[c for c in items if c.get("rule") == rule["name"]],
+                                failed_identities=[f for f in run.failed if f.get("rule") == rule["name"]])
+                           for rule in p["rules"]]
+    if module._diff:
+        result["diff"] = diff([(("%s: " % item.rule if item.rule else "") + str(change.identity), change)
+                               for item, change in applied])
+    fail_if_any(module, run.failed, len(run.items), "planned objects", result)
+    if run.stale:
+        first = run.stale[0]
+        module.fail("%d planned propert%s in tenant %s changed since the plan was made and %s not written (the rest "
+                    "of the plan was %s); first: %s of %s is %s, the plan expected %s. Make a new plan."
+                    % (len(run.stale), "y" if len(run.stale) == 1 else "ies", module.tenant,
+                       "was" if len(run.stale) == 1 else "were", "checked" if module.check_mode else "applied",
+                       first["property"], first["identity"], _shown(first["current"]), _shown(first["expected"])),
+                    **result)
+    return result
+
+
+def _shown(value):
+    return "null" if value is None else repr(value)
+
+
 def main_logic(module):
     if module.params["max_changes"] is not None and module.params["max_changes"] < 0:
         raise InvalidInputError("max_changes must be 0 or more, got %s." % module.params["max_changes"])
+    if module.params["plan"] is not None:
+        return planned(module)
+    if module.params["rules"] is None and not module.params["settings"]:
+        raise InvalidInputError("object needs settings (or plan).")
     return many_rules(module) if module.params["rules"] is not None else one_rule(module)
 
 
@@ -290,12 +397,15 @@ def main():
             object=dict(type="str", required=True),
             identity=dict(type="list", elements="str"),
             filter=dict(type="str"),
-            settings=dict(type="dict", required=True),
+            settings=dict(type="dict"),
         ), mutually_exclusive=[["identity", "filter"]]),
+        plan=dict(type="list", elements="dict"),
         max_changes=dict(type="int"),
         concurrency=dict(type="int", default=4),
-    ), mutually_exclusive=[["identity", "filter"]] + [["rules", single] for single in SINGLE_RULE_OPTIONS],
-        required_one_of=[["object", "rules"]], required_together=[["object", "settings"]])
+        **JOURNAL_ARGSPEC
+    ), mutually_exclusive=[["identity", "filter"], ["plan", "settings"], ["plan", "identity"], ["plan", "filter"]]
+        + [["rules", single] for single in SINGLE_RULE_OPTIONS],
+        required_one_of=[["object", "rules"]])
     module.run(main_logic)
 
 

@@ -50,7 +50,7 @@ class Harness:
         self._count = 0
 
     def play(self, tasks, check=False, diff=False, verbosity=0, env=None, hosts="localhost", inventory=None,
-             extra_vars=None):
+             extra_vars=None, forks=5):
         """Run a playbook of ``tasks`` (YAML text) on localhost; returns harness.PlaybookRun."""
         self._count += 1
         path = os.path.join(str(self.tmp_path), "play%d.yml" % self._count)
@@ -58,7 +58,7 @@ class Harness:
             handle.write("- hosts: %s\n  gather_facts: false\n  tasks:\n%s" % (hosts, textwrap.indent(
                 textwrap.dedent(tasks).strip() + "\n", "    ")))
         return harness.run_playbook(path, dict(self.env, **(env or {})), inventory=inventory, check=check, diff=diff,
-                                    verbosity=verbosity, extra_vars=extra_vars)
+                                    verbosity=verbosity, extra_vars=extra_vars, forks=forks)
 
     def log(self, service=None, tenant=None):
         return self.sandbox.log.entries(service=service, tenant=tenant)

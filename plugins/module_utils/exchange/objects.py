@@ -19,7 +19,8 @@ import time
 
 from . import nouns as rules
 from . import parameter_check
-from ..errors import InvalidInputError, NotFoundError, OutcomeUnknownError, ServiceError
+from ..errors import CspError, InvalidInputError, NotFoundError, OutcomeUnknownError, ServiceError
+from .journal import as_settings, outcome_of
 from .values import to_set_value
 from .settings import Desired, compare, is_singleton
 
@@ -139,25 +140,55 @@ class ObjectRun:
         steps = self.plan_update(row)
         return ("updated" if steps else "none"), steps
 
-    def converge(self, state, allow_destructive=False, check_mode=False):
-        """Read, plan and (unless ``check_mode``) write. Returns (action, before, after)."""
+    def converge(self, state, allow_destructive=False, check_mode=False, journal=None):
+        """Read, plan and (unless ``check_mode``) write, recording the write in ``journal``. Returns (action, before,
+        after)."""
         # Removing acts on the object named by identity alone, never on one that only bears the Name of settings.
         self._by_new_name = state != "absent"
         row = self.read()
         before = self.compared(row)
         action, steps = self.plan(state, row, allow_destructive)
-        for attempt in range(0 if check_mode else ATTEMPTS):
-            try:
-                self.run_steps(steps)
-                break
-            except OutcomeUnknownError:
-                if attempt + 1 == ATTEMPTS:
-                    raise
-                steps = self.plan(state, self._read_after_lost_answer(), allow_destructive)[1]
+        if steps and not check_mode:
+            self._write_all(state, steps, allow_destructive, action, row, journal)
         if state == "absent":
             return action, before, None
         wanted = dict((d.name, d.value) for d in self.desired if action == "created" or d.name in self.differing)
         return action, before, dict(before or {}, **wanted)
+
+    def _write_all(self, state, steps, allow_destructive, action, row, journal):
+        error = None
+        try:
+            for attempt in range(ATTEMPTS):
+                try:
+                    self.run_steps(steps)
+                    break
+                except OutcomeUnknownError:
+                    if attempt + 1 == ATTEMPTS:
+                        raise
+                    steps = self.plan(state, self._read_after_lost_answer(), allow_destructive)[1]
+        except CspError as exc:
+            error = exc
+            raise
+        finally:
+            if journal is not None:
+                journal.record(action, self.noun, *self._journal_entry(action, row), outcome=outcome_of(error),
+                               reason=error.message if error is not None else None)
+
+    def _journal_entry(self, action, row):
+        """(identity, before, after) of the write for the journal: what undoing it needs. A created object is
+        named as it was created; a removed one keeps the whole object as read, to re-create it from."""
+        if action == "created":
+            after = dict((d.name, d.value) for d in self.desired)
+            after.update(self.create_parameters)
+            after[self.name_parameter] = self.new_name
+            return self.new_name, None, after
+        if action == "removed":
+            return self.current, as_settings(row), None
+        renamed = any(name.lower() == "name" for name in self.differing)
+        lowered = dict((k.lower(), v) for k, v in row.items())
+        before = as_settings(dict((name, lowered.get(name.lower())) for name in self.differing))
+        after = dict((d.name, d.value) for d in self.desired if d.name in self.differing)
+        return (self.new_name if renamed else self.current), before, after
 
     def plan_create(self):
         new = {self.name_parameter: self.new_name}

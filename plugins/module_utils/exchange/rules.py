@@ -60,7 +60,8 @@ def parse_rules(client, rules, concurrency):
         except InvalidInputError as exc:
             raise InvalidInputError("rule %s: %s" % (name, exc.message))
         parsed.append(Rule(name, SettingsRun(client, rule["object"], desired, identities=rule.get("identity"),
-                                             opath_filter=rule.get("filter"), concurrency=concurrency)))
+                                             opath_filter=rule.get("filter"), concurrency=concurrency,
+                                             rule=name)))
     return parsed
 
 
@@ -177,7 +178,7 @@ class RulesRun:
         """How many distinct objects ``[(rule, change)]`` touches (what max_changes counts)."""
         return len(set(_object(rule, change) for rule, change in planned))
 
-    def apply(self, planned):
+    def apply(self, planned, journal=None):
         by_run = dict((id(pair[0].run), pair[0]) for pair in planned)
-        applied = write(self.client, [(rule.run, change) for rule, change in planned], self.concurrency)
+        applied = write(self.client, [(rule.run, change) for rule, change in planned], self.concurrency, journal)
         return [(by_run[id(run)], change) for run, change in applied]

@@ -11,6 +11,7 @@ import json
 import re
 
 from ..errors import CspError, InvalidInputError
+from .journal import as_settings, outcome_of
 from .values import NormalizeError, kind_of, normalize, same, to_set_value
 
 
@@ -216,9 +217,10 @@ def object_key(row):
 class SettingsRun:
     """Plans and applies the settings of one object type in one tenant."""
 
-    def __init__(self, client, noun, desired, identities=None, opath_filter=None, concurrency=4):
+    def __init__(self, client, noun, desired, identities=None, opath_filter=None, concurrency=4, rule=None):
         self.client = client
         self.noun = noun
+        self.rule = rule        # the rule's name with exo_settings' rules, for the journal
         self.desired = desired
         self.identities = identities
         self.filter = opath_filter
@@ -294,15 +296,16 @@ class SettingsRun:
         if change is not None:
             self.changes.append(change)
 
-    def apply(self, changes):
+    def apply(self, changes, journal=None):
         """Write the differing properties; returns the changes Exchange applied (failures go to ``failed``)."""
-        return [pair[1] for pair in write(self.client, [(self, change) for change in changes], self.concurrency)]
+        return [pair[1] for pair in write(self.client, [(self, change) for change in changes], self.concurrency,
+                                          journal)]
 
 
-def write(client, planned, concurrency):
+def write(client, planned, concurrency, journal=None):
     """Write ``[(run, change)]`` (of one or several runs, any nouns) through the client's ``$batch``, ``concurrency``
     requests in flight; returns the (run, change) pairs Exchange applied, and each failure goes to its run's
-    ``failed``."""
+    ``failed``. Each write attempted is recorded in ``journal`` with its outcome."""
     calls = []
     for run, change in planned:
         parameters = dict(change.parameters)
@@ -311,8 +314,12 @@ def write(client, planned, concurrency):
         calls.append(("Set-%s" % run.noun, parameters))
     applied = []
     for (run, change), outcome in zip(planned, client.batch(calls, concurrency=concurrency)):
-        if isinstance(outcome, CspError):
-            run.failed.append(dict(identity=change.identity, stage="write", reason=outcome.message))
+        error = outcome if isinstance(outcome, CspError) else None
+        if journal is not None:
+            journal.record("updated", run.noun, change.identity, as_settings(change.before), change.after,
+                           outcome_of(error), rule=run.rule, reason=error.message if error else None)
+        if error:
+            run.failed.append(dict(identity=change.identity, stage="write", reason=error.message))
         elif not outcome.no_change:
             applied.append((run, change))
     return applied
