@@ -170,6 +170,7 @@ class OrganizationConfig(Record):
         "o_auth2_client_profile_enabled": True, "send_from_alias_enabled": False, "bookings_enabled": True,
         "mail_tips_all_tips_enabled": True, "mail_tips_external_recipients_tips_enabled": False,
         "ews_enabled": None, "ews_allow_outlook": None, "focused_inbox_on": None, "message_recall_enabled": None,
+        "ews_application_access_policy": None, "ews_allow_list": (), "ews_block_list": (), "reject_direct_send": False,
         "public_folders_enabled": "Local", "activity_based_authentication_timeout_enabled": True,
         "activity_based_authentication_timeout_interval": 6 * 3600, "ip_list_blocked": (),
         "default_public_folder_deleted_item_retention": 30 * 86400,

@@ -24,6 +24,8 @@ MAILBOX_TYPE = kinds.Enum("Microsoft.Exchange.Management.RecipientTasks.Converti
 ACCESS_RIGHTS = kinds.StringList(item=kinds.Enum("Microsoft.Exchange.Management.RecipientTasks.MailboxRights",
                                                  ("ChangeOwner", "ChangePermission", "DeleteItem", "ExternalAccount",
                                                   "FullAccess", "ReadPermission")))
+EWS_APPLICATION_ACCESS_POLICY = kinds.Enum("Microsoft.Exchange.Data.Directory.EwsApplicationAccessPolicy",
+                                           ("EnforceAllowList", "EnforceBlockList"), nullable=True)
 CUSTOM_ATTRIBUTES = [Prop(f"CustomAttribute{i}", TEXT, settable=True) for i in range(1, 16)]
 
 
@@ -114,6 +116,13 @@ ORGANIZATION_CONFIG = Schema("OrganizationConfig", [
     Prop("AutoExpandingArchiveEnabled", BOOL),
     *(Prop(name, TRI_BOOL, settable=True) for name in (
         "EwsEnabled", "EwsAllowOutlook", "FocusedInboxOn", "MessageRecallEnabled")),
+    # EWS by client user agent (Set-OrganizationConfig, Microsoft Learn): no policy ($null) until one is chosen; the
+    # lists are multi-valued, user agent strings with wildcards. EwsEnabled above is the tenant-wide switch whose
+    # $null ("not configured") Microsoft turns into $false from 2026-10-01 (message center MC1227454).
+    Prop("EwsApplicationAccessPolicy", EWS_APPLICATION_ACCESS_POLICY, settable=True),
+    Prop("EwsAllowList", LIST, settable=True), Prop("EwsBlockList", LIST, settable=True),
+    # Reject Direct Send (Set-OrganizationConfig -RejectDirectSend): off until the organisation turns it on.
+    Prop("RejectDirectSend", BOOL, settable=True),
     Prop("PublicFoldersEnabled", kinds.Enum("Microsoft.Exchange.Data.Directory.SystemConfiguration."
                                             "PublicFoldersDeployment", ("None", "Local", "Remote")), settable=True),
     Prop("ActivityBasedAuthenticationTimeoutEnabled", BOOL, settable=True),

@@ -209,6 +209,16 @@ def baseline_calls(origin, variables):
         calls.append(Call("%s overrides[%s]" % (origin, rule), "Set-" + names.get(rule, "Mailbox"), list(settings)))
     for item in variables.get("exchange_objects_list") or []:
         calls += task_calls(origin, "exo_object", item)
+    # The retirements role: one Set- per item, holding exactly the item's settings (so the call must bind whole).
+    for item, noun in (("ews", "OrganizationConfig"), ("smtp_auth", "TransportConfig"),
+                       ("direct_send", "OrganizationConfig")):
+        settings = variables.get("exchange_retirements_" + item)
+        if settings:
+            calls.append(Call("%s exchange_retirements_%s" % (origin, item), "Set-" + noun, list(settings),
+                              complete=True))
+        override = (variables.get("exchange_retirements_overrides") or {}).get(item)
+        if override:
+            calls.append(Call("%s overrides[%s]" % (origin, item), "Set-" + noun, list(override)))
     return calls
 
 
