@@ -9,13 +9,15 @@ class ModuleDocFragment(object):
 options:
   journal:
     description:
-      - A file on the controller to which every write the task attempts is appended, one JSON object per line
-        (JSON Lines), after the task's writes: C(run_id), C(time) (UTC, ISO 8601), C(user), C(tenant) (GUID),
-        C(module), C(object) (the noun), C(identity), C(rule) (with O(rules)), C(action) (C(updated),
-        C(created), C(removed)), C(before) (the properties as read, in O(settings) form; for C(removed) the whole
+      - >-
+        A file on the controller to which every write the task attempts is appended, one JSON object per line
+        (JSON Lines), after the task's writes - C(run_id), C(time) (UTC, ISO 8601), C(user), C(tenant) (GUID),
+        C(module), C(object) (the noun), C(identity), C(rule) (with C(rules)), C(action) (C(updated),
+        C(created), C(removed)), C(before) (the properties as read, in C(settings) form; for C(removed) the whole
         object as read), C(after) (as written), C(outcome) (C(applied), C(failed), C(unknown) when the answer
         was lost), and C(reason) for a write that did not apply.
-      - C(user) is C({controller, job_user, job_id}) - the account that ran ansible-playbook, and the AWX/AAP job's
+      - >-
+        C(user) is C({controller, job_user, job_id}) - the account that ran ansible-playbook, and the AWX/AAP job's
         user and id when the job provides them (C(awx_user_name), C(awx_job_id)).
       - The lines of one task are appended in one locked write, so tasks of concurrent forks never interleave
         their lines. The file is created with mode 0600 (directories 0700).

@@ -51,7 +51,8 @@ DEFAULT_PROPERTIES = {
     "organizationconfig": ("AuditDisabled", "CustomerLockboxEnabled", "OAuth2ClientProfileEnabled",
                            "SendFromAliasEnabled", "BookingsEnabled", "MailTipsAllTipsEnabled",
                            "MailTipsExternalRecipientsTipsEnabled", "PublicFoldersEnabled",
-                           "ActivityBasedAuthenticationTimeoutEnabled", "ActivityBasedAuthenticationTimeoutInterval"),
+                           "ActivityBasedAuthenticationTimeoutEnabled", "ActivityBasedAuthenticationTimeoutInterval",
+                           "EwsEnabled", "EwsApplicationAccessPolicy", "EwsAllowList", "RejectDirectSend"),
     # Set-TransportConfig takes MaxSendSize/MaxReceiveSize only on-premises (Microsoft Learn): not exported.
     "transportconfig": ("SmtpClientAuthenticationDisabled", "ExternalPostmasterAddress", "ReplyAllStormProtectionEnabled",
                         "MessageExpiration"),

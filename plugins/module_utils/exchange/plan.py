@@ -174,4 +174,3 @@ def _check_duplicates(items):
                 raise InvalidInputError("%s and %s both plan %s of %s to different values; nothing was written."
                                         % (seen[key][0], item.where, name, item.label()))
             seen[key] = (item.where, repr(wanted.value))
-

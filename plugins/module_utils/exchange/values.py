@@ -44,7 +44,7 @@ KNOWN_KINDS.update((name.lower(), "name") for name in (
     "MailboxPlan", "State", "Mode", "FromScope", "SentToScope", "SenderAddressLocation", "AutoForwardingMode",
     "AllowedOOFType", "ActionWhenThresholdReached", "AuthenticationFailAction", "TargetedUserProtectionAction",
     "BodyCanonicalization", "HeaderCanonicalization", "ApplyHtmlDisclaimerLocation", "AntiPhishPolicy",
-    "DomainName"))
+    "DomainName", "EwsApplicationAccessPolicy"))
 _GUID = re.compile(r"^\s*\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?\s*$", re.I)
 _ADDRESS = re.compile(r"^\s*(smtp:)?[^@\s]+@[^@\s]+\.[^@\s]+\s*$", re.I)
 # Tri-state settings: null means "follow the organisation default" and is not the same as false.
