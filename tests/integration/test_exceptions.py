@@ -32,7 +32,8 @@ def inventory(tmp_path, exceptions, baseline=BASELINE):
     (directory / "group_vars").mkdir(parents=True)
     (directory / "host_vars").mkdir()
     (directory / "group_vars" / "customers.yml").write_text(baseline)
-    (directory / "host_vars" / "contoso.com.yml").write_text(json.dumps({"exceptions": exceptions}))
+    (directory / "host_vars" / "contoso.com.yml").write_text(
+        exceptions if isinstance(exceptions, str) else json.dumps({"exceptions": exceptions}))
     return harness.write_inventory(str(directory / "hosts"), {"contoso.com": CONTOSO})
 
 
@@ -106,8 +107,8 @@ def test_a_baseline_exception_is_accepted_then_fails_once_expired(sb, tmp_path):
     sb.sandbox.log.clear()
     expired = playbook(sb, "baseline.yml", hosts, csp_exceptions_as_of=AFTER_EXPIRY)
     assert expired.rc != 0, dump(expired)
-    message = expired.task("Fail when an exception has expired and its setting still differs (that setting was not "
-                           "written)")["msg"]
+    message = expired.task("csp.exchange.exchange_baseline : Fail when an exception has expired and its setting "
+                           "still differs (that setting was not written)")["msg"]
     assert "legacy_protocols.IMAPEnabled (owner alice@partner.example, expired 2099-12-31, %d object(s))" \
         % mailboxes in message, message
     assert not [e for e in sb.log(service="exchange") if e["write"]]
@@ -115,7 +116,14 @@ def test_a_baseline_exception_is_accepted_then_fails_once_expired(sb, tmp_path):
 
 
 def test_an_exception_no_longer_needed_is_ok_and_said_so(sb, tmp_path):
-    hosts = inventory(tmp_path, [IMAP])
+    # As a partner types it: YAML reads the unquoted expiry as a date.
+    hosts = inventory(tmp_path, """\
+exceptions:
+  - ref: legacy_protocols.IMAPEnabled
+    owner: alice@partner.example
+    reason: The scanner archive reads mail over IMAP
+    expires: 2099-12-31
+""")
     for row in sb.exchange(CONTOSO, "CASMailbox"):
         set_state(sb, "Set-CASMailbox", {"Identity": row["Identity"], "POPEnabled": False, "IMAPEnabled": False})
     set_state(sb, "Set-OrganizationConfig", {"AuditDisabled": False})
@@ -123,7 +131,8 @@ def test_an_exception_no_longer_needed_is_ok_and_said_so(sb, tmp_path):
     assert run.rc == 0, dump(run)
     case = cases["legacy_protocols"]
     assert case["status"] == "ok" and case["accepted"] == []
-    assert [n["ref"] for n in case["not_needed"]] == [IMAP["ref"]]
+    assert [(n["ref"], n["expires"]) for n in case["not_needed"]] == [(IMAP["ref"], "2099-12-31")]
+    assert "legacy_protocols.IMAPEnabled" in junit.find("testcase/system-out").text
 
 
 def test_an_exception_without_owner_or_expires_is_refused_before_any_request(sb, tmp_path):
@@ -135,7 +144,8 @@ def test_an_exception_without_owner_or_expires_is_refused_before_any_request(sb,
     sb.sandbox.log.clear()
     run = playbook(sb, "baseline.yml", hosts)
     assert run.rc != 0
-    message = run.task("Check the tenant's exceptions and keep the properties they cover out of the writes")["msg"]
+    message = run.task("csp.exchange.exchange_baseline : Check the tenant's exceptions and keep the properties they "
+                       "cover out of the writes")["msg"]
     assert "exception legacy_protocols.IMAPEnabled: owner is missing" in message, message
     assert "exception MS.EXO.5.1v1: expires is missing" in message, message
     assert not sb.log(service="exchange"), "nothing may reach Exchange"
