@@ -39,5 +39,5 @@ def exceptions_judge_controls(result, checked):
 
 class FilterModule(object):
     def filters(self):
-        return dict((f.__name__, _guarded(f)) for f in (exceptions_checked, exceptions_split_rules,
-                                                         exceptions_judge_rules, exceptions_judge_controls))
+        found = (exceptions_checked, exceptions_split_rules, exceptions_judge_rules, exceptions_judge_controls)
+        return dict((f.__name__, _guarded(f)) for f in found)

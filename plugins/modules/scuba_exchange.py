@@ -28,8 +28,9 @@ options:
     elements: str
   assess_only:
     description:
-      - Policy IDs checked but never fixed, even with O(remediate): deviations the partner accepted for this tenant
-        (the C(csp.exchange.scuba_exchange) role fills it from the C(exceptions) variable, see C(docs/exceptions.md)).
+      - Policy IDs checked but never fixed, even with O(remediate), for deviations the partner accepted for this
+        tenant (the C(csp.exchange.scuba_exchange) role fills it from the C(exceptions) variable, see
+        C(docs/exceptions.md)).
       - A control listed here that fails is reported as V(fail); the role reports it as V(accepted) while its
         exception lasts.
     type: list

@@ -239,8 +239,8 @@ def judge_rules(split, written=None, held=None):
         mine = [e for e in split["exceptions"] if e["kind"] == "rule" and e["rule"] == name]
         report.append(dict(rule=name, object=rule.get("object"), matched=done.get("matched", read.get("matched", 0)),
                            changes=done.get("changes") or [],
-                           failed_identities=(done.get("failed_identities") or []) + (read.get("failed_identities")
-                                                                                     or []),
+                           failed_identities=(done.get("failed_identities") or [])
+                           + (read.get("failed_identities") or []),
                            accepted=accepted, expired=expired,
                            not_needed=[_public(e) for e in mine if e["ref"] not in differing]))
     expired = [dict((k, s[k]) for k in ("ref", "owner", "reason", "expires", "objects")) for s in lapsed.values()]

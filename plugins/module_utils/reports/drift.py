@@ -53,9 +53,10 @@ class DriftReport(pipeline.ReportKind):
         if case["status"] == "drift":
             lines = _expired_lines(case) + _drift_lines(case)
             expired = len(case.get("expired") or [])
-            return "failure", "%d drifted setting(s)%s" % (len(case["drift"]) + expired, ", %d under an expired "
-                                                            "exception" % expired if expired else ""), \
-                "drift", "\n".join(lines)
+            message = "%d drifted setting(s)" % (len(case["drift"]) + expired)
+            if expired:
+                message += ", %d under an expired exception" % expired
+            return "failure", message, "drift", "\n".join(lines)
         if case["status"] == "error":
             message = case.get("message") or "error"
             return "error", message, "error", message
