@@ -75,6 +75,10 @@ def test_a_baseline_exception_is_accepted_then_fails_once_expired(sb, tmp_path):
     assert sb.exchange(CONTOSO, "OrganizationConfig")[0]["AuditDisabled"] is False
     written = [c for e in sb.log(service="exchange") if e["write"] for c in e["cmdlets"]]
     assert "Set-CASMailbox" in written and "Set-OrganizationConfig" in written
+    sb.sandbox.log.clear()
+    again = playbook(sb, "baseline.yml", hosts)                  # converged: a second run writes nothing
+    assert again.rc == 0 and "changed=0" in again.stdout, dump(again)
+    assert not [e for e in sb.log(service="exchange") if e["write"]]
 
     run, report, cases, junit = drift(sb, hosts, tmp_path, "live")
     assert run.rc == 0, dump(run)
@@ -149,6 +153,13 @@ def test_an_exception_without_owner_or_expires_is_refused_before_any_request(sb,
     assert "exception legacy_protocols.IMAPEnabled: owner is missing" in message, message
     assert "exception MS.EXO.5.1v1: expires is missing" in message, message
     assert not sb.log(service="exchange"), "nothing may reach Exchange"
+
+    drift_dir = str(tmp_path / "drift")
+    run = playbook(sb, "drift.yml", hosts, drift_report_dir=drift_dir)
+    assert run.rc != 0
+    with open(os.path.join(drift_dir, "drift.json")) as handle:
+        [case] = json.load(handle)["cases"]
+    assert case["status"] == "error" and "exception legacy_protocols.IMAPEnabled: owner is missing" in case["message"]
 
     scuba_dir = str(tmp_path / "scuba")
     run = playbook(sb, "scuba.yml", hosts, scuba_report_dir=scuba_dir)
