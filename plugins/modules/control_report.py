@@ -11,6 +11,8 @@ description:
     ID), a JUnit XML file (one test case per tenant and control; V(fail) is a failure, V(error) an error, V(manual) a
     skipped case naming what to check) and, with O(html_path), one self-contained HTML page (tenants by controls
     matrix, counts, per-tenant detail).
+  - V(accepted) (a failing control under a live exception, set by the C(csp.exchange.scuba_exchange) role; see
+    C(docs/exceptions.md)) is a pass whose test case names the exception in properties and C(system-out).
   - Used by C(playbooks/scuba.yml); runs on the controller.
 options:
   tenants:
@@ -55,7 +57,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 counts:
-  description: Number of cases per status (V(pass), V(fixed), V(fail), V(manual), V(error)).
+  description: Number of cases per status (V(pass), V(accepted), V(fixed), V(fail), V(manual), V(error)).
   returned: success
   type: dict
 summary:

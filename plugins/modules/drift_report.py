@@ -11,6 +11,9 @@ description:
     document and a JUnit XML file with one test case per tenant and object type. A drifted setting is a test
     failure listing each property with its current and desired value; a tenant that could not be checked, that
     produced no result or whose entry is malformed is an error, never a silent pass.
+  - A test case whose only differences are under a live exception (C(exceptions), see C(docs/exceptions.md)) has
+    status V(accepted), a pass whose test case names the exception (properties and C(system-out)); a difference under
+    an expired exception is a failure naming it.
   - The JUnit file is UTF-8 whatever the locale, and characters XML cannot carry (control characters in an
     identity or message) are shown escaped, so the file always parses.
   - With O(reports), merges the JSON reports of several runs over parts of the inventory (job slices) into one
@@ -86,6 +89,12 @@ errors:
   description: Number of test cases that could not be checked.
   returned: success
   type: int
+accepted:
+  description:
+    - Number of test cases whose only differences are under a live exception (C(exceptions), see
+      C(docs/exceptions.md)); they pass. A difference under an expired exception counts as drift.
+  returned: success
+  type: int
 summary:
   description: One sentence describing the outcome.
   returned: success
@@ -135,7 +144,8 @@ def main():
         pipeline.write_all(KIND, report, p["json_path"], p["junit_path"], p["html_path"])
     except (IOError, OSError) as exc:
         module.fail_json(msg="Could not write the drift report: %s." % exc)
-    module.exit_json(changed=True, drifted=report["drifted"], errors=report["errors"], summary=KIND.summary(report),
+    module.exit_json(changed=True, drifted=report["drifted"], errors=report["errors"],
+                     accepted=report.get("accepted", 0), summary=KIND.summary(report),
                      json_path=p["json_path"], junit_path=p["junit_path"], run_id=report["run_id"])
 
 

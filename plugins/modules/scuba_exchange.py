@@ -26,6 +26,16 @@ options:
       - Policy IDs to check (for example C(MS.EXO.5.1v1)); default all.
     type: list
     elements: str
+  assess_only:
+    description:
+      - Policy IDs checked but never fixed, even with O(remediate), for deviations the partner accepted for this
+        tenant (the C(csp.exchange.scuba_exchange) role fills it from the C(exceptions) variable, see
+        C(docs/exceptions.md)).
+      - A control listed here that fails is reported as V(fail); the role reports it as V(accepted) while its
+        exception lasts.
+    type: list
+    elements: str
+    default: []
   allowed_forwarding_domains:
     description:
       - Remote domains to which automatic forwarding is allowed in this tenant (ScubaGear's
@@ -108,7 +118,7 @@ def main_logic(module):
     controls = select(p["controls"])
     context = Context(module.exchange(), p["remediate"], module.check_mode, p["allowed_forwarding_domains"],
                       p["warning_rule"], warn=module.warn)
-    results = assess(context, controls)
+    results = assess(context, controls, p["assess_only"])
     counts = dict((status, sum(1 for r in results if r["status"] == status))
                   for status in ("pass", "fail", "fixed", "manual", "error"))
     return dict(changed=counts["fixed"] > 0, controls=results, counts=counts)
@@ -118,6 +128,7 @@ def main():
     module = CspModule(argument_spec=dict(
         remediate=dict(type="bool", default=False),
         controls=dict(type="list", elements="str"),
+        assess_only=dict(type="list", elements="str", default=[]),
         allowed_forwarding_domains=dict(type="list", elements="str", default=[]),
         warning_rule=dict(type="dict", default={}),
     ))

@@ -12,6 +12,8 @@ policy CIS and CIPP use), external sender warnings need a transport rule (Extern
 accept, does not satisfy ScubaGear's Rego).
 """
 
+import copy
+
 from ..errors import CspError, InvalidInputError
 from .objects import ObjectRun
 from .settings import Desired, SettingsRun
@@ -59,6 +61,12 @@ class Context:
     @property
     def writing(self):
         return self.remediate and not self.check_mode
+
+    def assessing_only(self):
+        """This tenant's context for a control that must not be fixed: the same client and exclusions, no writes."""
+        held = copy.copy(self)
+        held.remediate = False
+        return held
 
     def accepted_domains(self):
         if self._domains is None:
@@ -302,12 +310,14 @@ def select(ids):
     return [BY_ID[i.lower()] for i in ids]
 
 
-def assess(context, controls):
-    """One result per control; a control that cannot be checked is an error, the others still run."""
+def assess(context, controls, assess_only=()):
+    """One result per control; a control that cannot be checked is an error, the others still run. The controls
+    named in ``assess_only`` are checked but never fixed, even with remediate (the partner accepted the deviation)."""
+    held = set(select(list(assess_only)) if assess_only else [])
     results = []
     for control in controls:
         try:
-            status, details = control.evaluate(context)
+            status, details = control.evaluate(context.assessing_only() if control in held else context)
         except CspError as exc:
             status, details = "error", [exc.message]
         results.append(dict(control.describe(), status=status, details=details))

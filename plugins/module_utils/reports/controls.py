@@ -1,12 +1,17 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The SCuBA report across tenants, per control ID: one case per tenant and control (a failing control is a failure,
-one that could not be checked an error, a manual one skipped with what to check), counts per control."""
+one that could not be checked an error, a manual one skipped with what to check), counts per control.
+
+A failing control under a live exception (the ``exceptions`` variable) is ``accepted``: a pass in JUnit, whose
+testcase names the exception (properties, and system-out with the details). Under an expired one it is ``fail``,
+its details naming the expired exception."""
 
 from . import pipeline
 
 
-STATUSES = ("pass", "fixed", "fail", "manual", "error")
+STATUSES = ("pass", "accepted", "fixed", "fail", "manual", "error")
+EXCEPTION_KEYS = ("ref", "owner", "reason", "expires", "expired")
 
 
 class ControlReport(pipeline.ReportKind):
@@ -27,10 +32,13 @@ class ControlReport(pipeline.ReportKind):
             return self.error_case(tenant, host, "a control result is not a {id, status, details} mapping with a "
                                                  "known status: %s" % pipeline.value_text(result)[:200])
         details = result.get("details") or []
+        exception = result.get("exception")
         return dict(tenant=tenant, host=host, id=str(result["id"]), status=result["status"],
                     criticality=result.get("criticality"), statement=result.get("statement"),
                     details=[d if isinstance(d, str) else pipeline.value_text(d)
-                             for d in (details if isinstance(details, list) else [details])])
+                             for d in (details if isinstance(details, list) else [details])],
+                    exception=dict((k, exception.get(k)) for k in EXCEPTION_KEYS) if isinstance(exception, dict)
+                    else None)
 
     def totals(self, cases, tenants):
         by_control = {}
@@ -52,6 +60,17 @@ class ControlReport(pipeline.ReportKind):
 
     def test_name(self, case):
         return case["id"]
+
+    def junit_properties(self, case):
+        exception = case.get("exception")
+        if not exception:
+            return []
+        state = "expired" if exception.get("expired") else ("accepted" if case["status"] == "accepted" else
+                                                            "not needed" if case["status"] == "pass" else "live")
+        return pipeline.exception_properties([exception], state)
+
+    def junit_output(self, case):
+        return "\n".join(case["details"]) if case["status"] == "accepted" else None
 
     def lines(self, case):
         return ([case["statement"]] if case.get("statement") else []) + case["details"]

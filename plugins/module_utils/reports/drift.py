@@ -2,7 +2,11 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The drift report: the baseline's per-tenant results in check mode, one case per tenant and object type (a
 drifted setting is a failure, a tenant that could not be checked an error), and the merge of job slices' reports
-into one."""
+into one.
+
+Accepted deviations (the ``exceptions`` variable): a rule whose only differences are under a live exception is
+``accepted`` (a pass that names the exception, its owner, reason and expiry); a difference under an expired
+exception is drift, and the case names the expired exception."""
 
 import json
 
@@ -32,9 +36,11 @@ class DriftReport(pipeline.ReportKind):
                 drift.append(dict(identity=change.get("identity"), property=prop, current=before.get(prop),
                                   desired=desired))
         failed = [f if isinstance(f, dict) else {"reason": str(f)} for f in result.get("failed_identities") or []]
-        status = "error" if failed else ("drift" if drift else "ok")
+        accepted, expired, not_needed = (_deviations(result.get(key)) for key in ("accepted", "expired", "not_needed"))
+        status = "error" if failed else ("drift" if drift or expired else ("accepted" if accepted else "ok"))
         return dict(tenant=tenant, host=host, object=result.get("object"), rule=result.get("rule"), status=status,
-                    matched=result.get("matched", 0), drift=drift, failed_identities=failed,
+                    matched=result.get("matched", 0), drift=drift, failed_identities=failed, accepted=accepted,
+                    expired=expired, not_needed=not_needed,
                     message="; ".join(str(f.get("reason", "")) for f in failed) or None)
 
     def totals(self, cases, tenants):
@@ -45,8 +51,12 @@ class DriftReport(pipeline.ReportKind):
 
     def junit_outcome(self, case):
         if case["status"] == "drift":
-            lines = _drift_lines(case)
-            return "failure", "%d drifted setting(s)" % len(lines), "drift", "\n".join(lines)
+            lines = _expired_lines(case) + _drift_lines(case)
+            expired = len(case.get("expired") or [])
+            message = "%d drifted setting(s)" % (len(case["drift"]) + expired)
+            if expired:
+                message += ", %d under an expired exception" % expired
+            return "failure", message, "drift", "\n".join(lines)
         if case["status"] == "error":
             message = case.get("message") or "error"
             return "error", message, "error", message
@@ -55,17 +65,32 @@ class DriftReport(pipeline.ReportKind):
     def test_name(self, case):
         return "%s %s" % (case["object"], case["rule"]) if case.get("rule") else case["object"]
 
+    def junit_properties(self, case):
+        return (pipeline.exception_properties(case.get("expired") or [], "expired")
+                + pipeline.exception_properties(case.get("accepted") or [], "accepted")
+                + pipeline.exception_properties(case.get("not_needed") or [], "not needed"))
+
+    def junit_output(self, case):
+        return "\n".join(_accepted_lines(case) + _not_needed_lines(case)) or None
+
     def lines(self, case):
-        return _drift_lines(case) + ([case["message"]] if case.get("message") else [])
+        return (_expired_lines(case) + _drift_lines(case) + _accepted_lines(case) + _not_needed_lines(case)
+                + ([case["message"]] if case.get("message") else []))
 
     def summary(self, report):
+        accepted = report.get("accepted", 0)
         if not report["drifted"] and not report["errors"]:
-            return "No drift: %d tenant(s), %d check(s) match the baseline." % (report["tenants"], len(report["cases"]))
+            return "No drift: %d tenant(s), %d check(s) match the baseline%s." % (
+                report["tenants"], len(report["cases"]),
+                ", %d of them through accepted exceptions" % accepted if accepted else "")
         problems = ["%s %s: %s" % (c["tenant"], c["object"], c.get("message") if c["status"] == "error"
-                                   else "%d drifted setting(s)" % len(c["drift"]))
-                    for c in report["cases"] if c["status"] != "ok"]
-        return "%d check(s) drifted and %d failed across %d tenant(s): %s%s" % (
-            report["drifted"], report["errors"], report["tenants"], "; ".join(problems[:5]),
+                                   else "%d drifted setting(s)%s" % (len(c["drift"]) + len(c.get("expired") or []), "".join(
+                                       ", expired exception %s (owner %s, expired %s)" % (e["ref"], e["owner"], e["expires"])
+                                       for e in _distinct(c.get("expired")))))
+                    for c in report["cases"] if c["status"] in ("drift", "error")]
+        return "%d check(s) drifted and %d failed across %d tenant(s)%s: %s%s" % (
+            report["drifted"], report["errors"], report["tenants"],
+            " (%d accepted through exceptions)" % accepted if accepted else "", "; ".join(problems[:5]),
             "; ..." if len(problems) > 5 else "")
 
 
@@ -81,9 +106,45 @@ def _drift_lines(case):
             for d in case["drift"]]
 
 
+DEVIATION_KEYS = ("ref", "owner", "reason", "expires", "expired", "identity", "property", "current", "desired")
+
+
+def _deviations(items):
+    """Exception entries of a result as the case keeps them; anything that is not a mapping is shown, not dropped."""
+    return [dict((k, item.get(k)) for k in DEVIATION_KEYS if k in item) if isinstance(item, dict)
+            else {"ref": _value(item)[:200]} for item in items or [] if item is not None]
+
+
+def _distinct(items):
+    seen = {}
+    for item in items or []:
+        seen.setdefault(item.get("ref"), item)
+    return list(seen.values())
+
+
+def _expired_lines(case):
+    return ["EXPIRED exception %s (owner %s, expired %s): %s: %s is %s, baseline wants %s; not written until the "
+            "exception is renewed or removed" % (d.get("ref"), d.get("owner"), d.get("expires"), d.get("identity"),
+                                                 d.get("property"), _value(d.get("current")), _value(d.get("desired")))
+            for d in case.get("expired") or []]
+
+
+def _accepted_lines(case):
+    return ["accepted: %s: %s is %s, baseline wants %s (exception %s, owner %s, expires %s: %s)" % (
+        d.get("identity"), d.get("property"), _value(d.get("current")), _value(d.get("desired")), d.get("ref"),
+        d.get("owner"), d.get("expires"), d.get("reason")) for d in case.get("accepted") or []]
+
+
+def _not_needed_lines(case):
+    return ["exception %s (owner %s, %s %s) is no longer needed: the setting matches the baseline" % (
+        d.get("ref"), d.get("owner"), "expired" if d.get("expired") else "expires", d.get("expires"))
+        for d in case.get("not_needed") or []]
+
+
 def _totals(cases, tenants):
     return dict(tenants=tenants, cases=cases, drifted=sum(1 for c in cases if c["status"] == "drift"),
-                errors=sum(1 for c in cases if c["status"] == "error"))
+                errors=sum(1 for c in cases if c["status"] == "error"),
+                accepted=sum(1 for c in cases if c["status"] == "accepted"))
 
 
 def build(tenants, hosts=None, run_id=None):

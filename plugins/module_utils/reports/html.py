@@ -12,7 +12,10 @@ STATUS_STYLES = {
     "ok": ("ok", "#1e7a3c", "#fff"), "pass": ("pass", "#1e7a3c", "#fff"), "fixed": ("fixed", "#2f6fb0", "#fff"),
     "drift": ("drift", "#b3261e", "#fff"), "fail": ("fail", "#b3261e", "#fff"),
     "manual": ("manual", "#c98a00", "#000"), "error": ("error", "#5b2a86", "#fff"),
+    "accepted": ("accepted", "#5f7f8f", "#fff"),
 }
+# Statuses that count as passing in the totals row; an accepted deviation is one, but its detail is still shown.
+PASSING = ("ok", "pass", "accepted")
 CSS = """
 body{font:14px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:24px;color:#1b1b1b;background:#fff}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}p.sub{color:#555;margin:0 0 16px}
@@ -71,7 +74,7 @@ def render(title, subtitle, cases, column_label="check"):
                 background, foreground, escape("%s / %s" % (tenant, column)), escape(label)))
         out.append('<tr><th class="row">%s</th>%s</tr>' % (escape(tenant), "".join(row)))
     failing = ["%d" % sum(1 for t in tenants if _worst([c["status"] for c in cells.get((t, column), [])] or ["ok"])
-                          not in ("ok", "pass")) for column in columns]
+                          not in PASSING) for column in columns]
     out.append('<tr class="total"><th class="row">tenants not passing</th>%s</tr>'
                % "".join("<td>%s</td>" % n for n in failing))
     out.append("</tbody></table><h2>Per tenant</h2>")
@@ -88,7 +91,7 @@ def render(title, subtitle, cases, column_label="check"):
     return "\n".join(out)
 
 
-SEVERITY = ("error", "fail", "drift", "manual", "fixed", "pass", "ok")
+SEVERITY = ("error", "fail", "drift", "manual", "accepted", "fixed", "pass", "ok")
 
 
 def _worst(statuses):

@@ -6,7 +6,7 @@ HTML page are written from those cases. A ``ReportKind`` says what differs: how 
 case reads in JUnit and on the page, and the totals.
 
 JUnit XML as CI systems read it: https://github.com/testmoapp/junitxml (testsuite, testcase, failure, error,
-skipped).
+skipped; properties and system-out on a test case, which is how an accepted deviation, a pass, names its exception).
 """
 
 import json
@@ -30,6 +30,20 @@ def xml_text(value):
     """``value`` as text an XML parser accepts: forbidden control characters shown as ``\\xNN``."""
     return _NOT_XML.sub(lambda m: "\\x%02x" % ord(m.group()) if ord(m.group()) < 0x100 else "\\u%04x"
                         % ord(m.group()), u"%s" % value)
+
+
+def exception_properties(exceptions, state):
+    """JUnit properties naming each distinct exception of ``exceptions`` (dicts with ref, owner, expires, reason):
+    ``exception`` (the ref), then its ``exception.state`` (``accepted``, ``expired``, ``not needed``), owner, expiry
+    and reason."""
+    found, seen = [], set()
+    for item in exceptions:
+        if not isinstance(item, dict) or item.get("ref") in seen:
+            continue
+        seen.add(item.get("ref"))
+        found += [("exception", item.get("ref")), ("exception.state", state), ("exception.owner", item.get("owner")),
+                  ("exception.expires", item.get("expires")), ("exception.reason", item.get("reason"))]
+    return found
 
 
 class ReportKind:
@@ -57,6 +71,15 @@ class ReportKind:
 
     def test_name(self, case):
         raise NotImplementedError
+
+    def junit_properties(self, case):
+        """(name, value) pairs the case's testcase element carries as properties (an accepted deviation's owner and
+        expiry), in the order given; names may repeat."""
+        return []
+
+    def junit_output(self, case):
+        """Text for the testcase's system-out, or None: what a passing case still has to say."""
+        return None
 
     def column(self, case):
         return self.test_name(case)
@@ -105,11 +128,19 @@ def junit(kind, report):
         ET.SubElement(ET.SubElement(suite, "properties"), "property", name="run_id", value=xml_text(report["run_id"]))
     for case in cases:
         element = ET.SubElement(suite, "testcase", classname=xml_text(case["tenant"]), name=xml_text(kind.test_name(case)))
+        properties = kind.junit_properties(case)
+        if properties:
+            holder = ET.SubElement(element, "properties")
+            for name, value in properties:
+                ET.SubElement(holder, "property", name=xml_text(name), value=xml_text(value))
         outcome = kind.junit_outcome(case)
         if outcome:
             tag, message, kind_name, text = outcome
             child = ET.SubElement(element, tag, message=xml_text(message)[:500], type=kind_name)
             child.text = xml_text(text)
+        output = kind.junit_output(case)
+        if output:
+            ET.SubElement(element, "system-out").text = xml_text(output)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, encoding="unicode")
 
 
