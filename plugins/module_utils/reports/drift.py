@@ -55,6 +55,10 @@ class DriftReport(pipeline.ReportKind):
     def test_name(self, case):
         return "%s %s" % (case["object"], case["rule"]) if case.get("rule") else case["object"]
 
+    def fleet_column(self, case):
+        """The rule a partner wrote in the baseline, else the object type (a case about the whole tenant)."""
+        return case.get("rule") or case.get("object")
+
     def lines(self, case):
         return _drift_lines(case) + ([case["message"]] if case.get("message") else [])
 
