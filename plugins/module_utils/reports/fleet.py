@@ -11,6 +11,7 @@ several cases shows the worst. Statuses of one kind only (SCuBA's ``manual``, ``
 import json
 import math
 import re
+from datetime import datetime, timezone
 
 from .files import write
 from .fleet_html import render
@@ -133,12 +134,14 @@ def result(fleet):
                 tenant_status=fleet["counts"]["tenants"], summary=summary(fleet))
 
 
-def write_files(kind, report, generated, json_path=None, html_path=None):
-    """Build the fleet of ``report`` and write it as strict JSON (no NaN) and/or one HTML page. Returns the fleet.
-    Raises ValueError (not a report), IOError/OSError."""
-    fleet = build(kind, report, generated)
-    if json_path:
-        write(json_path, json.dumps(fleet, ensure_ascii=False, allow_nan=False))     # one line: it grows with tenants x columns
+def write_files(kind, report, json_path=None, html_path=None, generated=None):
+    """Build the fleet of ``report`` and write it as strict JSON (no NaN) and/or one HTML page; ``generated``
+    defaults to now (UTC). Returns the fleet, or None when neither path is given. Raises IOError/OSError."""
+    if not json_path and not html_path:
+        return None
+    fleet = build(kind, report, generated or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    if json_path:      # on one line: it grows with tenants x columns
+        write(json_path, json.dumps(fleet, ensure_ascii=False, allow_nan=False))
     if html_path:
         write(html_path, render(fleet))
     return fleet

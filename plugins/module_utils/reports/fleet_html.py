@@ -34,8 +34,7 @@ table.m td{min-width:14px;font-size:12px;font-weight:700}
 table.m thead th{position:sticky;top:0;z-index:2;background:#fff;vertical-align:bottom}
 table.m th.t{position:sticky;left:0;z-index:1;background:#fff;text-align:left;max-width:26em;overflow:hidden;
 text-overflow:ellipsis;white-space:nowrap}
-table.m thead th.t{z-index:3}table.m tr.n td,table.m tr.n th{background:#eee;color:#1b1b1b}
-table.m tr td.e{background:#fff;color:#1b1b1b}
+table.m thead th.t{z-index:3}table.m tbody tr.n td,table.m tbody tr.n th{background:#eee;color:#1b1b1b}
 th.c span{display:inline-block;writing-mode:vertical-rl;transform:rotate(180deg);max-height:14em;overflow:hidden;
 text-overflow:ellipsis;white-space:nowrap}
 #f:checked~table.m tbody tr.g{display:none}label{margin-left:4px}
@@ -58,15 +57,14 @@ def _style(status):
 
 
 def _classes(fleet):
-    """A class per status (``k0``, ``k1``, ...), and the most common cell status, whose cells carry no class."""
+    """A class per status (``k0``, ``k1``, ...) and the CSS: matrix cells of the most common status carry no
+    class (most cells of a large fleet; a quarter of the page's size saved)."""
     names = dict((s, "k%d" % i) for i, s in enumerate(fleet["statuses"]))
     cells = fleet["counts"]["cells"]
     common = max(fleet["statuses"], key=lambda s: (cells[s], s == "pass")) if any(cells.values()) else None
     css = "".join(".%s{background:%s;color:%s}" % (names[s], _style(s)[1], _style(s)[2]) for s in fleet["statuses"])
     if common:
-        css += "table.m tbody tr td{background:%s;color:%s}" % _style(common)[1:]
-        css += "".join("table.m tr td.%s{background:%s;color:%s}" % (names[s], _style(s)[1], _style(s)[2])
-                       for s in fleet["statuses"])
+        css += "table.m tbody td:not([class]){background:%s;color:%s}" % _style(common)[1:]
     return names, common, css
 
 
@@ -78,7 +76,12 @@ def _counts_text(counts, statuses):
     return ", ".join("%d %s" % (counts[s], s) for s in statuses if counts[s])
 
 
+def _failing(counts):
+    return sum(counts[s] for s in FAILING)
+
+
 def render(fleet):
+    """The page of a fleet document: heading and counts, the matrix, the counts per column, each tenant's details."""
     statuses, columns, rows = fleet["statuses"], fleet["columns"], fleet["tenants"]
     names, common, css = _classes(fleet)
     label = fleet["column_label"]
@@ -87,60 +90,62 @@ def render(fleet):
            '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
            "<title>%s: every tenant</title><style>%s%s</style></head><body>" % (text(fleet["title"]), CSS, css),
            "<h1>%s: every tenant</h1>" % text(fleet["title"]),
-           '<p class="sub">%d tenant(s) by %d %s(s). Run %s, generated %s.</p>' % (
-               len(rows), len(columns), text(label), text(fleet["run_id"] or "(unnamed)"), text(fleet["generated"])),
+           '<p class="sub">%d tenant(s) by %d %s(s). Run %s, generated %s. Tenants by their worst status: %s.</p>' % (
+               len(rows), len(columns), text(label), text(fleet["run_id"] or "(unnamed)"), text(fleet["generated"]),
+               text(_counts_text(tenants, statuses) or "none")),
            '<div class="legend">%s</div>' % "".join(
-               _badge(names, s, u"%s %s: %d cell(s), the worst of %d tenant(s)" % (_style(s)[0], s, cells[s], tenants[s]))
-               for s in statuses if cells[s] or tenants[s] or s in FAILING + ("accepted", "pass")),
-           '<input type="checkbox" id="f"/><label for="f">only tenants with a failure or an error</label>',
-           '<table class="m"><thead><tr><th class="t">tenant</th><th>worst</th><th title="cells failing or in error">'
-           '%s</th>%s</tr></thead><tbody>' % (
-               u"\u2717/!", "".join('<th class="c" title="%s"><span>%s</span></th>' % (text(c["name"]), text(c["name"]))
-                                    for c in columns)),
-           '<tr class="n"><th class="t">tenants failing or in error</th><td>%d</td><td></td>%s</tr>' % (
-               sum(tenants[s] for s in FAILING),
-               "".join('<td title="%s">%d</td>' % (text(_counts_text(c["counts"], statuses)),
-                                                   sum(c["counts"][s] for s in FAILING)) for c in columns))]
-    for index, row in enumerate(rows):
-        cells_html = []
-        for column in columns:
-            status = row["cells"].get(column["name"])
-            if status is None:
-                cells_html.append('<td class="e"></td>')     # no case of this tenant in this column
-            elif status == common:
-                cells_html.append("<td>%s</td>" % text(_style(status)[0]))
-            else:
-                cells_html.append('<td class="%s">%s</td>' % (names[status], text(_style(status)[0])))
-        out.append('<tr%s><th class="t" title="%s"><a href="#t%d">%s</a></th><td class="%s">%s</td><td class="e">%d</td>%s</tr>'
-                   % ("" if row["status"] in FAILING else ' class="g"', text(row["label"]), index, text(row["label"]),
-                      names[row["status"]], text(row["status"]), sum(row["counts"][s] for s in FAILING),
-                      "".join(cells_html)))
-    out.append("</tbody></table>")
+               _badge(names, s, u"%s %s: %d cell(s)" % (_style(s)[0], s, cells[s]))
+               for s in statuses if cells[s] or s in FAILING + ("accepted", "pass"))]
+    out.extend(_matrix(fleet, names, common))
     out.append("<h2>Per %s</h2>" % text(label))
     out.append('<table class="k"><thead><tr><th>%s</th>%s</tr></thead><tbody>%s</tbody></table>' % (
         text(label), "".join("<th>%s</th>" % _badge(names, s) for s in statuses),
         "".join("<tr><th>%s</th>%s</tr>" % (text(c["name"]), "".join(
             "<td>%s</td>" % (c["counts"][s] or "") for s in statuses)) for c in columns)))
     out.append("<h2>Per tenant</h2>")
-    for index, row in enumerate(rows):
-        out.append(_tenant_details(names, statuses, label, index, row))
+    out.extend(_tenant_details(names, statuses, label, index, row) for index, row in enumerate(rows))
     out.append("</body></html>\n")
     return "\n".join(out)
 
 
+def _matrix(fleet, names, common):
+    """The filter, then the tenants x columns table: a row of counts per column, then a row per tenant (its
+    worst status, its cells failing or in error, a symbol per cell)."""
+    statuses, columns = fleet["statuses"], fleet["columns"]
+    yield '<input type="checkbox" id="f"/><label for="f">only tenants with a failure or an error</label>'
+    yield ('<table class="m"><thead><tr><th class="t">tenant</th><th>worst</th><th title="cells failing or in error">'
+           u'\u2717/!</th>%s</tr></thead><tbody>' % "".join(
+               '<th class="c" title="%s"><span>%s</span></th>' % (text(c["name"]), text(c["name"])) for c in columns))
+    yield '<tr class="n"><th class="t">tenants failing or in error</th><td>%d</td><td></td>%s</tr>' % (
+        _failing(fleet["counts"]["tenants"]), "".join('<td title="%s">%d</td>' % (
+            text(_counts_text(c["counts"], statuses)), _failing(c["counts"])) for c in columns))
+    for index, row in enumerate(fleet["tenants"]):
+        cells = []
+        for column in columns:
+            status = row["cells"].get(column["name"])
+            if status is None:
+                cells.append('<td class="e"></td>')     # no case of this tenant in this column
+            else:
+                cells.append("<td%s>%s</td>" % ("" if status == common else ' class="%s"' % names[status],
+                                                 text(_style(status)[0])))
+        yield '<tr%s><th class="t" title="%s"><a href="#t%d">%s</a></th><td class="%s">%s</td><td class="e">%d</td>%s</tr>' % (
+            "" if row["status"] in FAILING else ' class="g"', text(row["label"]), index, text(row["label"]),
+            names[row["status"]], text(row["status"]), _failing(row["counts"]), "".join(cells))
+    yield "</tbody></table>"
+
+
 def _tenant_details(names, statuses, label, index, row):
-    """A tenant's cases behind ``<details>``; a link to ``#tN`` opens it (the target is inside)."""
+    """A tenant's cases behind ``<details>``. The matrix links to ``#tN``, an element inside: navigating to a
+    fragment opens the closed ``<details>`` around it (https://github.com/whatwg/html/pull/6466), no script needed."""
     shown = row["details"]      # the cases that did not pass
     quiet = sum(n for s, n in row["counts"].items() if s in ("pass", "n/a"))
     parts = ['<details><summary><b>%s</b> %s %s</summary><div id="t%d">' % (
         text(row["label"]), _badge(names, row["status"]), text(_counts_text(row["counts"], statuses)), index)]
     for detail in shown:
-        lines = [line if len(line) <= MAX_LINE else u"%s\u2026 (%d more characters in the JSON report)" % (
-            line[:MAX_LINE], len(line) - MAX_LINE) for line in detail["lines"]]
-        lines += [_accepted_line(a) for a in detail.get("accepted") or []]
+        lines = [_cut(line) for line in detail["lines"]] + [_accepted_line(a) for a in detail.get("accepted") or []]
+        items = "".join("<li>%s</li>" % text(line) for line in lines)
         parts.append('<div class="d"><b>%s</b> %s<ul>%s</ul></div>' % (
-            text(detail["column"]), _badge(names, detail["status"]), "".join("<li>%s</li>" % text(line)
-                                                                          for line in lines)))
+            text(detail["column"]), _badge(names, detail["status"]), items))
     if quiet:
         parts.append("<p>%d other %s(s) passed.</p>" % (quiet, text(label)) if shown else
                      "<p>Every %s passed (%d).</p>" % (text(label), quiet))
@@ -148,9 +153,15 @@ def _tenant_details(names, statuses, label, index, row):
     return "".join(parts)
 
 
+def _cut(line):
+    if len(line) <= MAX_LINE:
+        return line
+    return u"%s\u2026 (%d more characters in the JSON report)" % (line[:MAX_LINE], len(line) - MAX_LINE)
+
+
 def _accepted_line(accepted):
     """An accepted deviation: what, why, who owns it and until when."""
     if not isinstance(accepted, dict):
         return "accepted: %s" % accepted
-    return "accepted %s: %s (owner %s, expires %s)" % (accepted.get("ref"), accepted.get("reason"),
-                                                        accepted.get("owner"), accepted.get("expires"))
+    return "accepted %s: %s (owner %s, expires %s)" % (
+        accepted.get("ref"), accepted.get("reason"), accepted.get("owner"), accepted.get("expires"))

@@ -112,7 +112,7 @@ def test_the_json_is_strict_whatever_the_values(tmp_path):
     report["cases"][2]["accepted"] = [dict(EXCEPTION, score=float("nan"), expires=object(), note=u"x\ud800y")]
     report["cases"][0]["host"] = u"h\x00<script>"
     path = tmp_path / "fleet.json"
-    doc = fleet.write_files(controls.KIND, report, NOW, json_path=str(path))
+    doc = fleet.write_files(controls.KIND, report, json_path=str(path), generated=NOW)
     text = path.read_text(encoding="utf-8")
 
     def refuse(name):

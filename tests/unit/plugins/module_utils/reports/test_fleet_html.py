@@ -1,16 +1,13 @@
 """The fleet page (fleet_html.py): strictly parseable, everything from customers escaped, no external resource, a
 drill-down per tenant, and small enough for 500 tenants by 40 controls."""
 import random
-import xml.etree.ElementTree as ET
-import xml.parsers.expat
-from html.parser import HTMLParser
 
 from ansible_collections.csp.exchange.plugins.module_utils.reports import controls, fleet
 from ansible_collections.csp.exchange.plugins.module_utils.reports.fleet_html import MAX_LINE, render
+from tests.strict_html import parse
 
 NOW = "2026-12-02T05:30:00Z"
 HOSTILE = u'<script>alert("x")</script> & \'quoted\' \x00\x1b\x85\ufffe'
-VOID = {"meta", "input", "br", "img", "link"}
 
 
 def case(host, control, status, details=(), **extra):
@@ -20,35 +17,6 @@ def case(host, control, status, details=(), **extra):
 
 def page_of(cases):
     return render(fleet.build(controls.KIND, {"run_id": "run-1", "cases": cases}, NOW))
-
-
-class Strict(HTMLParser):
-    """Every element closed in order (void elements excepted), as html.parser reads the page."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.open, self.tags = [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        if tag not in VOID:
-            self.open.append(tag)
-
-    def handle_startendtag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_endtag(self, tag):
-        assert self.open and self.open.pop() == tag, "</%s> closes %s" % (tag, self.open)
-
-
-def parse(page):
-    """The page through a strict XML parser (expat: no stray '<' or '&', no forbidden character) and html.parser."""
-    xml.parsers.expat.ParserCreate().Parse(page.encode("utf-8"), True)
-    strict = Strict()
-    strict.feed(page)
-    strict.close()
-    assert strict.open == [], strict.open
-    return ET.fromstring(page.split("\n", 1)[1]), strict.tags
 
 
 def test_the_page_parses_strictly_and_escapes_what_customers_write():
