@@ -126,8 +126,8 @@ def _matrix(fleet, names, common):
             if status is None:
                 cells.append('<td class="e"></td>')     # no case of this tenant in this column
             else:
-                cells.append("<td%s>%s</td>" % ("" if status == common else ' class="%s"' % names[status],
-                                                 text(_style(status)[0])))
+                attribute = "" if status == common else ' class="%s"' % names[status]
+                cells.append("<td%s>%s</td>" % (attribute, text(_style(status)[0])))
         yield '<tr%s><th class="t" title="%s"><a href="#t%d">%s</a></th><td class="%s">%s</td><td class="e">%d</td>%s</tr>' % (
             "" if row["status"] in FAILING else ' class="g"', text(row["label"]), index, text(row["label"]),
             names[row["status"]], text(row["status"]), _failing(row["counts"]), "".join(cells))
