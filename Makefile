@@ -33,11 +33,12 @@ bench: venv
 clean:
 	rm -rf $(VENV) .cache tests/output
 
-# Refresh docs/scuba-report.png and docs/drift-report.png: the HTML reports of a sandbox run, screenshotted with
-# headless Chromium (Debian package chromium).
+# Refresh docs/scuba-report.png, docs/drift-report.png and docs/fleet-report.png: the HTML reports of a sandbox run,
+# screenshotted with headless Chromium (Debian package chromium).
 .PHONY: report-screenshots
 report-screenshots: venv
-	CSP_REPORT_DIR=$(CURDIR)/docs $(BIN)/python -m pytest -q tests/integration/test_scuba_exchange.py -k browser
+	CSP_REPORT_DIR=$(CURDIR)/docs $(BIN)/python -m pytest -q tests/integration/test_scuba_exchange.py \
+		tests/integration/test_fleet_report.py -k browser
 
 # Release gates (`make checks`, also run by `make test`). Each runs on a scratch copy of the collection laid out
 # as ansible_collections/csp/exchange (scripts/collection-tree: tracked plus untracked-not-ignored files).

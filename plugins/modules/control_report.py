@@ -13,6 +13,9 @@ description:
     matrix, counts, per-tenant detail).
   - V(accepted) (a failing control under a live exception, set by the C(csp.exchange.scuba_exchange) role; see
     C(docs/exceptions.md)) is a pass whose test case names the exception in properties and C(system-out).
+  - With O(fleet_json_path) or O(fleet_html_path), the fleet view of the same cases, made for hundreds of
+    tenants. It holds a status per tenant and policy ID, counts per status per control, per tenant and overall, and
+    each tenant's details.
   - Used by C(playbooks/scuba.yml); runs on the controller.
 options:
   tenants:
@@ -33,6 +36,7 @@ options:
     type: str
 extends_documentation_fragment:
   - csp.exchange.report
+  - csp.exchange.fleet
   - csp.exchange.attributes
 author:
   - csp.exchange maintainers (@csp-exchange)
@@ -51,6 +55,8 @@ EXAMPLES = r"""
     json_path: reports/scuba.json
     junit_path: reports/scuba.xml
     html_path: reports/scuba.html
+    fleet_json_path: reports/scuba-fleet.json
+    fleet_html_path: reports/scuba-fleet.html
   delegate_to: localhost
   run_once: true
 """
@@ -64,11 +70,34 @@ summary:
   description: One sentence describing the outcome.
   returned: success
   type: str
+fleet:
+  description:
+    - The fleet view's counts, when O(fleet_json_path) or O(fleet_html_path) is set.
+  returned: when O(fleet_json_path) or O(fleet_html_path) is set
+  type: dict
+  contains:
+    tenants:
+      description: Number of tenants (rows), every host of the run included.
+      type: int
+    columns:
+      description: Number of columns (SCuBA policy IDs).
+      type: int
+    cells:
+      description:
+        - Number of tenant by control cells per status (V(error), V(fail), V(accepted), V(pass), and V(manual),
+          V(fixed) where present).
+      type: dict
+    tenant_status:
+      description: Number of tenants per worst status.
+      type: dict
+    summary:
+      description: One sentence describing the fleet.
+      type: str
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.csp.exchange.plugins.module_utils.reports import pipeline
+from ansible_collections.csp.exchange.plugins.module_utils.reports import fleet, pipeline
 from ansible_collections.csp.exchange.plugins.module_utils.reports.controls import KIND, build
 
 
@@ -80,14 +109,18 @@ def main():
         json_path=dict(type="path", required=True),
         junit_path=dict(type="path", required=True),
         html_path=dict(type="path"),
+        fleet_json_path=dict(type="path"),
+        fleet_html_path=dict(type="path"),
     ))
     p = module.params
     report = build(p["tenants"], p["hosts"], p["run_id"])
     try:
         pipeline.write_all(KIND, report, p["json_path"], p["junit_path"], p["html_path"])
+        view = fleet.write_files(KIND, report, p["fleet_json_path"], p["fleet_html_path"])
     except (IOError, OSError) as exc:
         module.fail_json(msg="Could not write the SCuBA report: %s." % exc)
-    module.exit_json(changed=True, counts=report["counts"], summary=KIND.summary(report))
+    module.exit_json(changed=True, counts=report["counts"], summary=KIND.summary(report),
+                     **({"fleet": fleet.result(view)} if view else {}))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,9 @@ description:
     report, JSON and JUnit, equal to the report of one run over all hosts. Every report must carry the same
     C(run_id) (reports of different runs, or without one, are refused); a report given twice counts once; a host
     found in two slices is an error case.
+  - With O(fleet_json_path) or O(fleet_html_path), the fleet view of the same cases (of the merged report with
+    O(reports)), made for hundreds of tenants. It holds a status per tenant and baseline rule, counts per status
+    per rule, per tenant and overall, and each tenant's details.
   - Used by C(playbooks/drift.yml) and C(playbooks/drift_merge.yml); runs on the controller.
 options:
   tenants:
@@ -52,6 +55,7 @@ options:
     type: str
 extends_documentation_fragment:
   - csp.exchange.report
+  - csp.exchange.fleet
   - csp.exchange.attributes
 author:
   - csp.exchange maintainers (@csp-exchange)
@@ -77,6 +81,8 @@ EXAMPLES = r"""
     hosts: "{{ groups.customers }}"
     json_path: reports/drift.json
     junit_path: reports/drift.xml
+    fleet_json_path: reports/drift-fleet.json
+    fleet_html_path: reports/drift-fleet.html
   check_mode: false
 """
 
@@ -103,6 +109,27 @@ run_id:
   description: The run the report belongs to.
   returned: success
   type: str
+fleet:
+  description:
+    - The fleet view's counts, when O(fleet_json_path) or O(fleet_html_path) is set.
+  returned: when O(fleet_json_path) or O(fleet_html_path) is set
+  type: dict
+  contains:
+    tenants:
+      description: Number of tenants (rows), every host of the run included.
+      type: int
+    columns:
+      description: Number of columns (baseline rules).
+      type: int
+    cells:
+      description: Number of tenant by rule cells per status (V(error), V(fail), V(accepted), V(pass)).
+      type: dict
+    tenant_status:
+      description: Number of tenants per worst status.
+      type: dict
+    summary:
+      description: One sentence describing the fleet.
+      type: str
 """
 
 import io
@@ -110,7 +137,7 @@ import json
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.csp.exchange.plugins.module_utils.reports import pipeline
+from ansible_collections.csp.exchange.plugins.module_utils.reports import fleet, pipeline
 from ansible_collections.csp.exchange.plugins.module_utils.reports.drift import KIND, build, merge
 
 
@@ -137,16 +164,21 @@ def main():
         json_path=dict(type="path", required=True),
         junit_path=dict(type="path", required=True),
         html_path=dict(type="path"),
+        fleet_json_path=dict(type="path"),
+        fleet_html_path=dict(type="path"),
     ), mutually_exclusive=[["tenants", "reports"]], required_one_of=[["tenants", "reports"]])
     p = module.params
     report = read_reports(module) if p["reports"] is not None else build(p["tenants"], p["hosts"], p["run_id"])
     try:
         pipeline.write_all(KIND, report, p["json_path"], p["junit_path"], p["html_path"])
+        # The fleet of a merged run is built from the merged report: slices merge once, for every view.
+        view = fleet.write_files(KIND, report, p["fleet_json_path"], p["fleet_html_path"])
     except (IOError, OSError) as exc:
         module.fail_json(msg="Could not write the drift report: %s." % exc)
     module.exit_json(changed=True, drifted=report["drifted"], errors=report["errors"],
                      accepted=report.get("accepted", 0), summary=KIND.summary(report),
-                     json_path=p["json_path"], junit_path=p["junit_path"], run_id=report["run_id"])
+                     json_path=p["json_path"], junit_path=p["junit_path"], run_id=report["run_id"],
+                     **({"fleet": fleet.result(view)} if view else {}))
 
 
 if __name__ == "__main__":

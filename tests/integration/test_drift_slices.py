@@ -1,6 +1,6 @@
 """Job slicing as AWX / Automation Platform runs it: the drift check in three slices by --limit through
 ansible-runner (the engine of AAP's execution environments), in parallel, merged by drift_report into the very
-report one run over every tenant writes (JSON and JUnit)."""
+report one run over every tenant writes (JSON, JUnit and the fleet view)."""
 import json
 import os
 import shutil
@@ -35,6 +35,14 @@ def read(directory):
         report = json.load(handle)
     with open(os.path.join(directory, "drift.xml"), "rb") as handle:
         return report, handle.read()
+
+
+def fleet(directory):
+    """The fleet view, but the time it was written."""
+    with open(os.path.join(directory, "drift-fleet.json"), encoding="utf-8") as handle:
+        view = json.load(handle)
+    view.pop("generated")
+    return view
 
 
 def drift_the_state(sandbox, tenants):
@@ -99,6 +107,7 @@ def test_three_slices_merge_into_the_one_run_report(nine_tenants, collections, t
     merged_json, merged_xml = read(merged_dir)
     assert merged_json == whole_json
     assert merged_xml == whole_xml
+    assert fleet(merged_dir) == fleet(whole_dir) and len(fleet(whole_dir)["tenants"]) == 9
 
 
 def test_a_missing_slice_and_a_report_given_twice_are_not_silent(sb, tmp_path):

@@ -73,6 +73,10 @@ class DriftReport(pipeline.ReportKind):
     def junit_output(self, case):
         return "\n".join(_accepted_lines(case) + _not_needed_lines(case)) or None
 
+    def fleet_column(self, case):
+        """The rule a partner wrote in the baseline, else the object type (a case about the whole tenant)."""
+        return case.get("rule") or case.get("object")
+
     def lines(self, case):
         return (_expired_lines(case) + _drift_lines(case) + _accepted_lines(case) + _not_needed_lines(case)
                 + ([case["message"]] if case.get("message") else []))
