@@ -25,8 +25,8 @@ def exceptions_checked(value, as_of=None):
     return exceptions.check(value, as_of)
 
 
-def exceptions_split_rules(rules, checked):
-    return exceptions.split_rules(list(rules or []), checked, warn=Display().warning)
+def exceptions_split_rules(rules, checked, others=None):
+    return exceptions.split_rules(list(rules or []), checked, warn=Display().warning, others=list(others or []))
 
 
 def exceptions_judge_rules(split, written=None, held=None):

@@ -156,8 +156,9 @@ def _public(exception):
     return dict((k, exception[k]) for k in ("ref", "owner", "reason", "expires", "expired"))
 
 
-def split_rules(rules, exceptions, warn=None):
-    """``{rules, exceptions, write, held}`` for exo_settings ``rules`` and ``exceptions`` as check() returns them:
+def split_rules(rules, exceptions, warn=None, others=()):
+    """``{rules, exceptions, write, held}`` for exo_settings ``rules`` and ``exceptions`` as check() returns them
+    (``others``: rule names of the collection's other roles, which one list of exceptions also serves):
     ``write`` are the rules without the properties an exception covers (a rule left with none is dropped), ``held``
     the rules with only those properties, to read in check mode so that their difference is still seen. Raises
     InvalidExceptionsError when an exception names a rule of ``rules`` but a property it does not set."""
@@ -168,6 +169,8 @@ def split_rules(rules, exceptions, warn=None):
         if exception["kind"] != "rule":
             continue
         if exception["rule"] not in names:
+            if exception["rule"] in others:
+                continue
             near = difflib.get_close_matches(exception["rule"], [str(n) for n in names], 1)
             warn("exception %s names no rule of this baseline (%s), so it is left to the role whose rule it is%s."
                  % (exception["ref"], ", ".join(str(n) for n in names) or "no rules",

@@ -120,3 +120,39 @@ def test_an_override_naming_no_item_fails_that_tenant_only(sb, tmp_path):
     assert "exchange_retirements_overrides names ewss" in errors[CONTOSO]
     assert not any(e["tenant"] == CONTOSO and e["service"] == "exchange" for e in sb.log())   # refused before a read
     assert statuses(items)[(FABRIKAM, "ews")] == "action-needed"            # no override here: EWS should go off
+
+
+def test_a_dated_exception_keeps_ews_on_until_it_expires(sb, tmp_path):
+    """Fabrikam keeps EWS on through an exception with an owner and an expiry instead of an override: the setting is
+    read and reported as accepted, never written; once the exception has expired the tenant fails naming it, and
+    EWS is still not switched off behind the owner's back."""
+    exception = {"ref": "ews.EwsEnabled", "owner": "alice@partner.example", "reason": "LOBSync moves to Graph",
+                 "expires": "2027-03-15"}
+    hosts = inventory(tmp_path, {"fabrikam.com": {"exceptions": [exception]}})
+    consent = harness.run_playbook(os.path.join(PLAYBOOKS, "consent.yml"), sb.env, inventory=hosts)
+    assert consent.rc == 0, dump(consent)
+    assert organization(sb, FABRIKAM)["EwsEnabled"] is True
+    sb.sandbox.log.clear()
+
+    run, report, items = retirements(sb, hosts, str(tmp_path / "live"), limit="fabrikam.com")
+    assert run.rc == 0, dump(run)
+    ews = items[(FABRIKAM, "ews")]
+    assert ews["status"] == "accepted" and ews["current"]["EwsEnabled"] is True
+    assert [(e["ref"], e["owner"], e["expires"]) for e in ews["exceptions"]] == [
+        ("ews.EwsEnabled", "alice@partner.example", "2027-03-15")]
+    assert organization(sb, FABRIKAM)["EwsEnabled"] is True                   # kept on
+    assert (FABRIKAM, "Set-OrganizationConfig") in set_cmdlets(sb)              # Direct Send still converged
+
+    sb.sandbox.log.clear()
+    expired = harness.run_playbook(os.path.join(PLAYBOOKS, "retirements.yml"), sb.env, inventory=hosts,
+                                   limit="fabrikam.com", extra_vars={"retirements_report_dir": str(tmp_path / "late"),
+                                                                     "csp_exceptions_as_of": "2027-03-16"})
+    assert expired.rc != 0, dump(expired)
+    assert "ews.EwsEnabled" in expired.stdout and "alice@partner.example" in expired.stdout
+    assert organization(sb, FABRIKAM)["EwsEnabled"] is True                   # still not written
+    assert set_cmdlets(sb) == []
+    with open(str(tmp_path / "late" / "retirements.json")) as handle:
+        late = json.load(handle)
+    [tenant] = late["tenants"]
+    assert "ews.EwsEnabled" in tenant["error"]
+    assert dict((i["item"], i["status"]) for i in tenant["items"])["ews"] == "expired-exception"
