@@ -132,3 +132,27 @@ def test_undo_restores_a_run_except_what_changed_since(sb, tmp_path):
     rerun = playbook(sb, "undo.yml", extra_vars={"journal": journal, "run_id": "run-A", "allow_destructive": True})
     assert writes(sb) == [], dump(rerun)
     assert "changed since the run" in rerun.stdout
+
+
+def test_a_workflow_applies_the_plan_it_was_handed(sb, tmp_path):
+    """In an AWX/AAP workflow the approved plan reaches apply_plan.yml as the variable csp_plan (plan.yml's
+    set_stats artifact), with no file; a tenant missing from the plan is not touched."""
+    converged(sb)
+    fabrikam_user = user_mailbox(sb, FABRIKAM)
+    exchange_set(sb, FABRIKAM, "Set-Mailbox", {"Identity": fabrikam_user, "SingleItemRecoveryEnabled": False})
+    plan = str(tmp_path / "plan.json")
+    made = playbook(sb, "plan.yml", extra_vars={"plan": plan, "publish_plan": True})
+    assert made.rc == 0, dump(made)
+    published = [r for r in made.results if r["task"] == "Publish the plan to the workflow"]
+    assert [r["status"] for r in published] == ["ok"], dump(made)
+    with open(plan) as handle:
+        document = json.load(handle)
+    os.unlink(plan)
+    exchange_set(sb, CONTOSO, "Set-OrganizationConfig", {"AuditDisabled": True})      # drift after the plan
+    sb.sandbox.log.clear()
+    applied = playbook(sb, "apply_plan.yml", extra_vars={"csp_plan": document})
+    assert applied.rc == 0, dump(applied)
+    assert row(sb, FABRIKAM, "Mailbox", fabrikam_user)["SingleItemRecoveryEnabled"] is True
+    assert row(sb, CONTOSO, "OrganizationConfig")["AuditDisabled"] is True          # not in the plan
+    assert [e["tenant"] for e in sb.writes() if e["service"] == "exchange"] and \
+        set(e["tenant"] for e in sb.writes() if e["service"] == "exchange") == {FABRIKAM}
