@@ -51,6 +51,25 @@ def plan_task(plan, journal, extra=""):
     """ % (CONTOSO, json.dumps(RULES), json.dumps(plan), journal, extra)
 
 
+def settings_and_object(journal):
+    """The baseline rules and a new remote domain, both journaled: an update and a creation."""
+    return """
+        - name: baseline
+          csp.exchange.exo_settings:
+            tenant: %s
+            rules: %s
+            journal: %s
+        - name: object
+          csp.exchange.exo_object:
+            tenant: %s
+            object: RemoteDomain
+            identity: Partner
+            create_parameters: {DomainName: partner.example}
+            settings: {AutoForwardEnabled: true}
+            journal: %s
+    """ % (CONTOSO, json.dumps(RULES), journal, CONTOSO, journal)
+
+
 def journal_lines(path):
     if not os.path.exists(path):
         return []
@@ -145,21 +164,7 @@ def test_check_mode_journals_nothing(sb, tmp_path):
     exchange_set(sb, "Set-OrganizationConfig", {"AuditDisabled": True})
     sb.sandbox.log.clear()
     journal = str(tmp_path / "journal.jsonl")
-    run = sb.play("""
-        - name: baseline
-          csp.exchange.exo_settings:
-            tenant: %s
-            rules: %s
-            journal: %s
-        - name: object
-          csp.exchange.exo_object:
-            tenant: %s
-            object: RemoteDomain
-            identity: Partner
-            create_parameters: {DomainName: partner.example}
-            settings: {AutoForwardEnabled: true}
-            journal: %s
-    """ % (CONTOSO, json.dumps(RULES), journal, CONTOSO, journal), check=True)
+    run = sb.play(settings_and_object(journal), check=True)
     assert run.rc == 0 and run.task("baseline")["changed"] and run.task("object")["changed"], dump(run)
     assert not os.path.exists(journal) and sb.writes() == []
 
@@ -198,21 +203,7 @@ def test_no_secret_reaches_a_journal_at_vvvv(sb, tmp_path):
     converge(sb)
     exchange_set(sb, "Set-OrganizationConfig", {"AuditDisabled": True})
     journal = str(tmp_path / "journal.jsonl")
-    run = sb.play("""
-        - name: baseline
-          csp.exchange.exo_settings:
-            tenant: %s
-            rules: %s
-            journal: %s
-        - name: object
-          csp.exchange.exo_object:
-            tenant: %s
-            object: RemoteDomain
-            identity: Partner
-            create_parameters: {DomainName: partner.example}
-            settings: {AutoForwardEnabled: true}
-            journal: %s
-    """ % (CONTOSO, json.dumps(RULES), journal, CONTOSO, journal), verbosity=4)
+    run = sb.play(settings_and_object(journal), verbosity=4)
     assert run.rc == 0, dump(run)
     with open(journal) as handle:
         text = handle.read()
