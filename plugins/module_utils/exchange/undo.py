@@ -74,7 +74,8 @@ class _Tenant:
         self.values = {}        # (noun, identity) -> {property: [undo before, undo after]}
         self.order = []
         self.created = {}       # (noun, identity) -> {object, identity}
-        self.removed = {}       # (noun, identity) -> the entry
+        self.removed = {}       # (noun, identity) -> the oldest removal: the object as it was before the run
+        self.lifecycle = {}     # (noun, identity) -> [action of each creation/removal, newest first]
         self.listed = []
 
     def take(self, entry):
@@ -90,9 +91,11 @@ class _Tenant:
         if action == "updated":
             self._updated(entry, noun, identity, key)
         elif action == "created":
-            self.created[key] = dict(object=noun, identity=identity)
+            self.created.setdefault(key, dict(object=noun, identity=identity))
+            self.lifecycle.setdefault(key, []).append(action)
         elif action == "removed":
-            self.removed.setdefault(key, entry)       # the newest removal: the object as it was last seen
+            self.removed[key] = entry       # lines come newest first: the last kept is the run's first removal
+            self.lifecycle.setdefault(key, []).append(action)
         else:
             self.listed.append(_listed(entry, "unknown action %r" % action))
 
@@ -120,12 +123,14 @@ class _Tenant:
             rules[noun.lower()] = dict(name=noun, object=noun)
             plan.append(dict(rule=noun, identity=identity, before=dict((k, v[0]) for k, v in values.items()),
                              after=dict((k, v[1]) for k, v in values.items())))
-        remove = [c for key, c in self.created.items() if key not in self.removed]
+        # What the run did to an object's existence: it existed before the run when the run's first lifecycle
+        # write removed it, and exists after it when the last one created it. A replaced object (removed, then
+        # created again) is removed and the original re-created; one created and then removed needs nothing.
+        remove = [c for key, c in self.created.items() if self.lifecycle[key][0] == "created"]
         recreate, listed = [], list(self.listed)
         for key, entry in self.removed.items():
-            if key in self.created:
-                listed.append(_listed(entry, "created and removed in the same run: nothing to undo"))
-                continue
+            if self.lifecycle[key][-1] != "removed":
+                continue        # did not exist before the run
             item = recreation(entry)
             if isinstance(item, str):
                 listed.append(_listed(entry, item))

@@ -64,3 +64,32 @@ def test_lines_that_are_not_json_objects_are_named():
     with pytest.raises(InvalidInputError, match="line 1 is not a JSON object"):
         parse_lines(["[1]"])
     assert parse_lines(["", json.dumps({"a": 1}), "  "]) == [{"a": 1}]
+
+
+REMOTE = {"Name": "partner", "DomainName": "partner.example", "AutoForwardEnabled": True}
+
+
+def test_an_object_the_run_replaced_is_removed_and_the_original_re_created():
+    """Chronological: the run removed partner, then created a new partner. Undo must bring the original back (and
+    remove the replacement), not call it 'nothing to undo'."""
+    entries = [line("removed", "RemoteDomain", "partner", REMOTE, None),
+               line("created", "RemoteDomain", "partner", None, {"Name": "partner", "DomainName": "other.example"})]
+    tenant = reverse(entries)["tenants"][T]
+    assert tenant["remove"] == [dict(object="RemoteDomain", identity="partner")]
+    assert [(r["identity"], r["create_parameters"]) for r in tenant["recreate"]] == [
+        ("partner", {"DomainName": "partner.example"})]
+    assert tenant["listed"] == []
+
+
+def test_an_object_created_then_removed_in_the_run_needs_nothing_and_removed_twice_comes_back_as_first_seen():
+    created_then_removed = [line("created", "RemoteDomain", "partner", None, {"Name": "partner"}),
+                            line("removed", "RemoteDomain", "partner", REMOTE, None)]
+    tenant = reverse(created_then_removed)["tenants"][T]
+    assert tenant["remove"] == [] and tenant["recreate"] == []
+    replacement = dict(REMOTE, DomainName="other.example")
+    removed_twice = [line("removed", "RemoteDomain", "partner", REMOTE, None),
+                     line("created", "RemoteDomain", "partner", None, {"Name": "partner"}),
+                     line("removed", "RemoteDomain", "partner", replacement, None)]
+    tenant = reverse(removed_twice)["tenants"][T]
+    assert tenant["remove"] == []
+    assert [r["create_parameters"] for r in tenant["recreate"]] == [{"DomainName": "partner.example"}]
