@@ -1,0 +1,106 @@
+"""Review of #22 on the sandbox: undo over an inventory that names tenants by domain, the journal's outcome of a
+write whose answers were lost until the retries ran out, and a rerun of undo after it re-created an object."""
+import json
+import os
+
+from tests import harness
+from tests.integration.conftest import CONTOSO, dump
+
+UNDO = os.path.join(harness.ROOT, "playbooks", "undo.yml")
+
+
+def journal_lines(path):
+    with open(path) as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def exchange_set(sb, cmdlet, parameters):
+    with sb.sandbox.store.lock:
+        sb.sandbox.store.tenants[CONTOSO].exchange.invoke(cmdlet, parameters, now=sb.sandbox.now())
+
+
+def organization(sb):
+    return sb.exchange(CONTOSO, "OrganizationConfig")[0]
+
+
+def domain_inventory(tmp_path):
+    """A static inventory whose hosts are the tenants' domains, without tenant_id: the playbooks default the tenant
+    to inventory_hostname."""
+    path = tmp_path / "domains.yml"
+    path.write_text(json.dumps({"customers": {"hosts": {"contoso.com": None}, "vars": {
+        "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}}}))
+    return str(path)
+
+
+def test_undo_over_tenants_named_by_domain_restores_and_never_passes_silently(sb, tmp_path):
+    exchange_set(sb, "Set-OrganizationConfig", {"AuditDisabled": True})
+    journal = str(tmp_path / "journal.jsonl")
+    inventory = domain_inventory(tmp_path)
+    run = sb.play("""
+        - name: change
+          csp.exchange.exo_settings:
+            tenant: "{{ inventory_hostname }}"
+            object: OrganizationConfig
+            settings: {AuditDisabled: false}
+            journal: %s
+            run_id: run-D
+    """ % journal, hosts="customers", inventory=inventory)
+    assert run.rc == 0 and organization(sb)["AuditDisabled"] is False, dump(run)
+    assert [line["tenant"] for line in journal_lines(journal)] == [CONTOSO]        # the journal names the GUID
+
+    undo = harness.run_playbook(UNDO, sb.env, inventory=inventory, extra_vars={"journal": journal})
+    assert organization(sb)["AuditDisabled"] is True, dump(undo)        # undone, not silently skipped
+    assert undo.rc == 0, dump(undo)
+
+
+def test_a_write_whose_answers_were_all_lost_is_journaled_unknown_not_failed(sb, tmp_path):
+    """Every write reaches Exchange and its answer is lost; the idempotent Set- is retried until max_retries runs
+    out. Exchange applied it, so the journal must not say failed (undo skips failed lines as changing nothing)."""
+    exchange_set(sb, "Set-OrganizationConfig", {"AuditDisabled": True})
+    sb.sandbox.faults.update(service="exchange", tenant=CONTOSO, lost_write_rate=1.0)
+    journal = str(tmp_path / "journal.jsonl")
+    run = sb.play("""
+        - name: change
+          csp.exchange.exo_settings:
+            tenant: %s
+            object: OrganizationConfig
+            settings: {AuditDisabled: false}
+            journal: %s
+            run_id: run-L
+            max_retries: 1
+    """ % (CONTOSO, journal))
+    assert run.rc != 0, dump(run)
+    assert organization(sb)["AuditDisabled"] is False            # Exchange applied it
+    [line] = journal_lines(journal)
+    assert line["outcome"] == "unknown", line
+
+    undo = harness.run_playbook(UNDO, sb.env, extra_vars={"journal": journal, "target": "localhost",
+                                                          "tenant_id": CONTOSO})
+    assert "outcome is unknown" in undo.stdout, dump(undo)       # listed for a human, never passed over
+
+
+def test_a_rerun_of_undo_after_it_re_created_an_object_passes_and_writes_nothing(sb, tmp_path):
+    exchange_set(sb, "New-RemoteDomain", {"Name": "partner", "DomainName": "partner.example"})
+    exchange_set(sb, "Set-RemoteDomain", {"Identity": "partner", "AutoForwardEnabled": True})
+    journal = str(tmp_path / "journal.jsonl")
+    run = sb.play("""
+        - name: remove
+          csp.exchange.exo_object:
+            tenant: %s
+            object: RemoteDomain
+            identity: partner
+            state: absent
+            allow_destructive: true
+            journal: %s
+            run_id: run-R
+    """ % (CONTOSO, journal))
+    assert run.rc == 0, dump(run)
+    extra = {"journal": journal, "target": "localhost", "tenant_id": CONTOSO}
+    undo = harness.run_playbook(UNDO, sb.env, extra_vars=extra)
+    assert undo.rc == 0, dump(undo)
+    assert [r["DomainName"] for r in sb.exchange(CONTOSO, "RemoteDomain") if r["Name"] == "partner"] == \
+        ["partner.example"]
+    sb.sandbox.log.clear()
+    rerun = harness.run_playbook(UNDO, sb.env, extra_vars=extra)
+    assert sb.writes() == [], (sb.writes(), dump(rerun))
+    assert rerun.rc == 0 and "was undone except" not in rerun.stdout, dump(rerun)
