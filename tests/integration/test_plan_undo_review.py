@@ -48,7 +48,7 @@ def test_undo_over_tenants_named_by_domain_restores_and_never_passes_silently(sb
     assert run.rc == 0 and organization(sb)["AuditDisabled"] is False, dump(run)
     assert [line["tenant"] for line in journal_lines(journal)] == [CONTOSO]        # the journal names the GUID
 
-    undo = harness.run_playbook(UNDO, sb.env, inventory=inventory, extra_vars={"journal": journal})
+    undo = harness.run_playbook(UNDO, sb.env, inventory=inventory, extra_vars={"journal": journal, "run_id": "run-D"})
     assert organization(sb)["AuditDisabled"] is True, dump(undo)        # undone, not silently skipped
     assert undo.rc == 0, dump(undo)
 
@@ -104,3 +104,26 @@ def test_a_rerun_of_undo_after_it_re_created_an_object_passes_and_writes_nothing
     rerun = harness.run_playbook(UNDO, sb.env, extra_vars=extra)
     assert sb.writes() == [], (sb.writes(), dump(rerun))
     assert rerun.rc == 0 and "was undone except" not in rerun.stdout, dump(rerun)
+
+
+def test_undo_without_run_id_reverses_the_newest_run(sb, tmp_path):
+    """The documented default (-e run_id left out): the newest run of the journal that is not an undo."""
+    exchange_set(sb, "Set-OrganizationConfig", {"AuditDisabled": True, "OAuth2ClientProfileEnabled": True})
+    journal = str(tmp_path / "journal.jsonl")
+    for run_id, settings in (("run-1", {"AuditDisabled": False}), ("run-2", {"OAuth2ClientProfileEnabled": False})):
+        run = sb.play("""
+            - name: change
+              csp.exchange.exo_settings:
+                tenant: %s
+                object: OrganizationConfig
+                settings: %s
+                journal: %s
+                run_id: %s
+        """ % (CONTOSO, json.dumps(settings), journal, run_id))
+        assert run.rc == 0, dump(run)
+    undo = harness.run_playbook(UNDO, sb.env, extra_vars={"journal": journal, "target": "localhost",
+                                                          "tenant_id": CONTOSO})
+    assert undo.rc == 0, dump(undo)
+    assert organization(sb)["OAuth2ClientProfileEnabled"] is True         # run-2 undone
+    assert organization(sb)["AuditDisabled"] is False                     # run-1 left alone
+    assert journal_lines(journal)[-1]["run_id"] == "undo-run-2"
