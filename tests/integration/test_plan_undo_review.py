@@ -170,3 +170,35 @@ def test_a_plan_named_by_a_relative_path_is_applied_from_where_plan_yml_wrote_it
         if os.path.exists(where):
             os.unlink(where)
         os.rmdir(os.path.dirname(where))
+
+
+def test_a_recipient_deleted_since_the_run_does_not_block_the_rest_of_the_undo(sb, tmp_path):
+    """The run forwarded a mailbox to a contact and changed an organisation setting; the contact is deleted
+    afterwards. Undo must still restore the organisation setting (the forwarding is stale or done, never a reason
+    to restore nothing in the tenant)."""
+    exchange_set(sb, "New-MailContact", {"Name": "Forward Here", "ExternalEmailAddress": "fwd@example.net"})
+    exchange_set(sb, "Set-OrganizationConfig", {"AuditDisabled": True})
+    journal = str(tmp_path / "journal.jsonl")
+    run = sb.play("""
+        - name: organization
+          csp.exchange.exo_settings:
+            tenant: %s
+            object: OrganizationConfig
+            settings: {AuditDisabled: false}
+            journal: %s
+            run_id: run-F
+        - name: forward
+          csp.exchange.exo_settings:
+            tenant: %s
+            object: Mailbox
+            identity: dana.larsen
+            settings: {ForwardingAddress: fwd@example.net}
+            journal: %s
+            run_id: run-F
+    """ % (CONTOSO, journal, CONTOSO, journal))
+    assert run.rc == 0 and len(journal_lines(journal)) == 2, dump(run)
+    exchange_set(sb, "Remove-MailContact", {"Identity": "Forward Here"})
+
+    undo = harness.run_playbook(UNDO, sb.env, extra_vars={"journal": journal, "run_id": "run-F",
+                                                          "target": "localhost", "tenant_id": CONTOSO})
+    assert organization(sb)["AuditDisabled"] is True, dump(undo)
