@@ -29,6 +29,24 @@ NOT_SETTABLE = frozenset(["identity", "guid", "distinguishedname", "exchangevers
                           "originatingserver", "id", "objectcategory", "objectclass", "exchangeobjectid"])
 
 
+# Objects whose removal New- cannot reverse from the object as read: they are listed with the way back instead.
+# Microsoft Learn: Remove-Mailbox soft-deletes a mailbox, recoverable with Undo-SoftDeletedMailbox for 30 days
+# (learn.microsoft.com/powershell/module/exchange/undo-softdeletedmailbox); a group's members are not properties of
+# Get-DistributionGroup/Get-UnifiedGroup/Get-RoleGroup but of Get-DistributionGroupMember, Get-UnifiedGroupLinks and
+# Get-RoleGroupMember, so the journal does not hold them.
+_MEMBERS = ("its members are not part of the object as read (%s), so a re-created group would be empty; restore it "
+            "by hand")
+NOT_RECREATED = {
+    "mailbox": "New-Mailbox would create a new, empty mailbox: the removed one is soft-deleted, restore it with "
+               "Undo-SoftDeletedMailbox within 30 days of the removal",
+    "mailuser": "New-MailUser would create a new user account, not bring back the removed one: restore it by hand",
+    "distributiongroup": _MEMBERS % "Get-DistributionGroupMember",
+    "unifiedgroup": "its members and content are not part of the object as read (Get-UnifiedGroupLinks): restore the "
+                    "removed Microsoft 365 group from the deleted groups in Microsoft Entra ID within 30 days",
+    "rolegroup": _MEMBERS % "Get-RoleGroupMember",
+}
+
+
 def parse_lines(text_lines, source="the journal"):
     """Journal lines as dicts; a line that is not a JSON object fails naming its number (blank lines are skipped)."""
     entries = []
@@ -145,6 +163,8 @@ def recreation(entry):
     reason it cannot be."""
     noun = str(entry.get("object") or "")
     before = entry.get("before") or {}
+    if noun.lower() in NOT_RECREATED:
+        return NOT_RECREATED[noun.lower()]
     if not parameter_check.CATALOG.knows("New-%s" % noun):
         return "Exchange Online has no New-%s, so a removed %s cannot be re-created" % (noun, noun)
     name_parameter = nouns.create_name(noun)

@@ -93,3 +93,18 @@ def test_an_object_created_then_removed_in_the_run_needs_nothing_and_removed_twi
     tenant = reverse(removed_twice)["tenants"][T]
     assert tenant["remove"] == []
     assert [r["create_parameters"] for r in tenant["recreate"]] == [{"DomainName": "partner.example"}]
+
+
+def test_a_removed_mailbox_or_group_is_listed_not_re_created_empty():
+    """New-Mailbox would make a new, empty mailbox (the removed one is soft-deleted, its content recoverable with
+    Undo-SoftDeletedMailbox for 30 days); a group as Get- shows it holds no members (Get-DistributionGroupMember),
+    so a re-created group would be empty. Undo must not report either as restored."""
+    entries = [line("removed", "Mailbox", "jdoe", {"Name": "jdoe", "Alias": "jdoe", "DisplayName": "J Doe"}, None),
+               line("removed", "DistributionGroup", "sales", {"Name": "sales", "Alias": "sales",
+                                                              "ManagedBy": ["Admin"]}, None),
+               line("removed", "UnifiedGroup", "team", {"Name": "team", "DisplayName": "Team"}, None)]
+    tenant = reverse(entries)["tenants"][T]
+    assert tenant["recreate"] == []
+    reasons = dict((item["object"], item["reason"]) for item in tenant["listed"])
+    assert "Undo-SoftDeletedMailbox" in reasons["Mailbox"]
+    assert "members" in reasons["DistributionGroup"] and "members" in reasons["UnifiedGroup"]
