@@ -202,3 +202,60 @@ def test_a_recipient_deleted_since_the_run_does_not_block_the_rest_of_the_undo(s
     undo = harness.run_playbook(UNDO, sb.env, extra_vars={"journal": journal, "run_id": "run-F",
                                                           "target": "localhost", "tenant_id": CONTOSO})
     assert organization(sb)["AuditDisabled"] is True, dump(undo)
+
+
+def test_undo_in_check_mode_writes_and_journals_nothing(sb, tmp_path):
+    exchange_set(sb, "Set-OrganizationConfig", {"AuditDisabled": True})
+    exchange_set(sb, "New-RemoteDomain", {"Name": "partner", "DomainName": "partner.example"})
+    journal = str(tmp_path / "journal.jsonl")
+    run = sb.play("""
+        - name: change
+          csp.exchange.exo_settings:
+            tenant: %s
+            object: OrganizationConfig
+            settings: {AuditDisabled: false}
+            journal: %s
+            run_id: run-C
+        - name: create
+          csp.exchange.exo_object:
+            tenant: %s
+            object: RemoteDomain
+            identity: newpartner
+            create_parameters: {DomainName: newpartner.example}
+            journal: %s
+            run_id: run-C
+        - name: remove
+          csp.exchange.exo_object:
+            tenant: %s
+            object: RemoteDomain
+            identity: partner
+            state: absent
+            allow_destructive: true
+            journal: %s
+            run_id: run-C
+    """ % (CONTOSO, journal, CONTOSO, journal, CONTOSO, journal))
+    assert run.rc == 0 and len(journal_lines(journal)) == 3, dump(run)
+    sb.sandbox.log.clear()
+    undo = harness.run_playbook(UNDO, sb.env, check=True, extra_vars={
+        "journal": journal, "target": "localhost", "tenant_id": CONTOSO, "allow_destructive": True})
+    assert undo.rc == 0, dump(undo)
+    assert sb.writes() == [] and len(journal_lines(journal)) == 3, dump(undo)
+    assert organization(sb)["AuditDisabled"] is False
+
+
+def test_apply_plan_never_passes_having_applied_nothing_to_a_tenant_of_the_plan(sb, tmp_path):
+    """The plan was made over an inventory naming tenants by GUID and is applied over one naming them by domain:
+    the plan's tenant matches no host. Applying must not end green with nothing applied."""
+    from tests.integration.test_reports_under_limit import inventory as guid_inventory
+    exchange_set(sb, "Set-OrganizationConfig", {"AuditDisabled": True})
+    plan = str(tmp_path / "plan.json")
+    made = harness.run_playbook(os.path.join(harness.ROOT, "playbooks", "plan.yml"), sb.env,
+                                inventory=guid_inventory(tmp_path), limit="contoso", extra_vars={"plan": plan})
+    assert made.rc == 0, dump(made)
+    with open(plan) as handle:
+        assert list(json.load(handle)["tenants"]) == [CONTOSO]
+    applied = harness.run_playbook(os.path.join(harness.ROOT, "playbooks", "apply_plan.yml"), sb.env,
+                                   inventory=domain_inventory(tmp_path), extra_vars={"plan": plan})
+    assert organization(sb)["AuditDisabled"] is False or applied.rc != 0, dump(applied)
+    if applied.rc != 0:
+        assert CONTOSO in applied.stdout, dump(applied)
