@@ -54,6 +54,7 @@ class ObjectRun:
         self.refused = []           # [{parameter, cmdlet, reason}]: licence-dependent parameters access denied
         self.differing = set()      # names of the desired properties that differed from what Get- showed
         self._steps_done = 0        # writes Exchange answered with success in this run (for the journal)
+        self._after = {}            # the differing properties as they are after the update (plan_update)
         self._customized = False
 
     def _new_name(self):
@@ -192,7 +193,7 @@ class ObjectRun:
         renamed = any(name.lower() == "name" for name in self.differing)
         lowered = dict((k.lower(), v) for k, v in row.items())
         before = as_settings(dict((name, lowered.get(name.lower())) for name in self.differing))
-        after = dict((d.name, d.value) for d in self.desired if d.name in self.differing)
+        after = dict((d.name, self._after.get(d.name, d.value)) for d in self.desired if d.name in self.differing)
         return (self.new_name if renamed else self.current), before, after
 
     def plan_create(self):
@@ -224,6 +225,7 @@ class ObjectRun:
         if change is None:
             return []
         self.differing = set(change.parameters)
+        self._after = dict(change.after)    # values as they are after the write (a list add: the whole list)
         identity = {} if self.singleton and not self.identity else {"Identity": self.current}
         # After a rename in the Set-, the steps that follow address the object by its new name.
         renamed = dict(identity, Identity=self.new_name) if any(n.lower() == "name" for n in change.parameters) \

@@ -56,3 +56,20 @@ def test_a_password_given_to_new_never_reaches_the_journal():
     run.converge("present", journal=kept)
     assert client.writes[0][1]["Password"] == "Sup3r-Secret-Pa55"        # Exchange still gets it
     assert "Sup3r-Secret-Pa55" not in json.dumps(kept.entries)
+
+
+def test_a_list_add_is_journaled_as_the_whole_list_after_so_undo_can_reverse_it():
+    """exo_object with {add: [...]}: the journal's after must be the list as it is after the write (as exo_settings
+    journals it), or undo expects only the added members, finds the whole list, and calls it stale forever."""
+    from ansible_collections.csp.exchange.plugins.module_utils.exchange.undo import reverse
+    row = {"Identity": "partner", "Name": "partner", "AllowedSenders": ["a@x.example"]}
+    client = Scripted([row])
+    run = ObjectRun(client, "HostedContentFilterPolicy", "partner", {"AllowedSenders": {"add": ["b@x.example"]}})
+    kept = journal()
+    run.converge("present", journal=kept)
+    [entry] = kept.entries
+    assert entry["before"] == {"AllowedSenders": ["a@x.example"]}
+    assert entry["after"] == {"AllowedSenders": ["a@x.example", "b@x.example"]}, entry
+    [item] = reverse([dict(entry, run_id="r1")])["tenants"]["t-guid"]["plan"]
+    assert item["before"] == {"AllowedSenders": ["a@x.example", "b@x.example"]}
+    assert item["after"] == {"AllowedSenders": ["a@x.example"]}
