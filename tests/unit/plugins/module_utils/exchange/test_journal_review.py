@@ -50,8 +50,8 @@ def test_retries_spent_after_a_lost_answer_is_an_unknown_outcome():
 def test_a_password_given_to_new_never_reaches_the_journal():
     """New-Mailbox -Password (SecureString in Microsoft's reference) given in create_parameters."""
     client = Scripted([None])
-    run = ObjectRun(client, "Mailbox", "jdoe", {}, {"Password": "Sup3r-Secret-Pa55", "MicrosoftOnlineServicesID":
-                                                   "jdoe@contoso.com"})
+    created_with = {"Password": "Sup3r-Secret-Pa55", "MicrosoftOnlineServicesID": "jdoe@contoso.com"}
+    run = ObjectRun(client, "Mailbox", "jdoe", {}, created_with)
     kept = journal()
     run.converge("present", journal=kept)
     assert client.writes[0][1]["Password"] == "Sup3r-Secret-Pa55"        # Exchange still gets it
