@@ -138,8 +138,9 @@ class _Tenant:
             if key in gone:          # created or removed in the run: removal or re-creation covers it
                 continue
             values = self.values[key]
-            rules[noun.lower()] = dict(name=noun, object=noun)
-            plan.append(dict(rule=noun, identity=identity, before=dict((k, v[0]) for k, v in values.items()),
+            # One rule per noun whatever case each line spelt it in (exo_object takes object: mailbox as well).
+            rule = rules.setdefault(noun.lower(), dict(name=noun, object=noun))["name"]
+            plan.append(dict(rule=rule, identity=identity, before=dict((k, v[0]) for k, v in values.items()),
                              after=dict((k, v[1]) for k, v in values.items())))
         # What the run did to an object's existence: it existed before the run when the run's first lifecycle
         # write removed it, and exists after it when the last one created it. A replaced object (removed, then

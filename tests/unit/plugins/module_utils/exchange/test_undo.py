@@ -108,3 +108,14 @@ def test_a_removed_mailbox_or_group_is_listed_not_re_created_empty():
     reasons = dict((item["object"], item["reason"]) for item in tenant["listed"])
     assert "Undo-SoftDeletedMailbox" in reasons["Mailbox"]
     assert "members" in reasons["DistributionGroup"] and "members" in reasons["UnifiedGroup"]
+
+
+def test_every_plan_item_names_a_rule_of_the_undo_whatever_the_noun_s_case():
+    """exo_settings' baseline journals Mailbox; an exo_object task given object: mailbox journals mailbox. The undo's
+    plan must name only rules it passes along, or exo_settings refuses the whole tenant's undo."""
+    entries = [line("updated", "Mailbox", "a", {"IssueWarningQuota": 1}, {"IssueWarningQuota": 2}),
+               line("updated", "mailbox", "b", {"IssueWarningQuota": 1}, {"IssueWarningQuota": 2})]
+    tenant = reverse(entries)["tenants"][T]
+    names = [rule["name"] for rule in tenant["rules"]]
+    assert len(tenant["plan"]) == 2
+    assert all(item["rule"] in names for item in tenant["plan"]), (names, tenant["plan"])
