@@ -12,18 +12,26 @@ entry.
 import datetime
 
 from ..errors import OutcomeUnknownError
+from ..redact import MASK
+from .parameter_check import CATALOG
 from .values import to_input_value
 
 
 RESULT_KEY = "_csp_journal"
 OUTCOMES = ("applied", "failed", "unknown")
+# Parameters Microsoft's cmdlet reference types SecureString (New-Mailbox -Password, Set-Mailbox
+# -RoomMailboxPassword, ...) are secrets: the journal keeps that they were written, never their value.
+SECRET_TYPES = frozenset(["securestring"])
 
 
 def outcome_of(error):
     """The journal outcome of a write that ended with ``error`` (None: it succeeded)."""
     if error is None:
         return "applied"
-    return "unknown" if isinstance(error, OutcomeUnknownError) else "failed"
+    # Retries spent after an unanswered attempt (the transport's maybe_applied): that attempt may have been applied.
+    if isinstance(error, OutcomeUnknownError) or getattr(error, "maybe_applied", False):
+        return "unknown"
+    return "failed"
 
 
 def as_settings(properties):
@@ -47,7 +55,8 @@ class Journal:
         if not self.path:
             return
         entry = dict(run_id=self.run_id, time=_now(), tenant=self.tenant, module=self.module, object=noun,
-                     identity=identity, action=action, before=before, after=after, outcome=outcome)
+                     identity=identity, action=action, before=_masked(noun, before), after=_masked(noun, after),
+                     outcome=outcome)
         if rule is not None:
             entry["rule"] = rule
         if reason:
@@ -59,6 +68,21 @@ class Journal:
         if not self.path or not self.entries:
             return None
         return dict(path=self.path, entries=self.entries)
+
+
+def _masked(noun, properties):
+    if not properties:
+        return properties
+    return dict((name, MASK if value is not None and _secret(noun, name) else value)
+                for name, value in properties.items())
+
+
+def _secret(noun, name):
+    for verb in ("New", "Set"):
+        parameter = CATALOG.parameter("%s-%s" % (verb, noun), name)
+        if parameter is not None and str(parameter.type).lower() in SECRET_TYPES:
+            return True
+    return False
 
 
 def _now():

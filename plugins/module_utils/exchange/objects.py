@@ -53,6 +53,8 @@ class ObjectRun:
         self._by_new_name = True            # state absent looks the object up by identity only
         self.refused = []           # [{parameter, cmdlet, reason}]: licence-dependent parameters access denied
         self.differing = set()      # names of the desired properties that differed from what Get- showed
+        self._steps_done = 0        # writes Exchange answered with success in this run (for the journal)
+        self._after = {}            # the differing properties as they are after the update (plan_update)
         self._customized = False
 
     def _new_name(self):
@@ -171,8 +173,12 @@ class ObjectRun:
             raise
         finally:
             if journal is not None:
-                journal.record(action, self.noun, *self._journal_entry(action, row), outcome=outcome_of(error),
-                               reason=error.message if error is not None else None)
+                outcome, reason = outcome_of(error), error.message if error is not None else None
+                if outcome == "failed" and self._steps_done:
+                    # New- created the object (or a Set- went through) before a later step failed: the object did
+                    # change, so the line must not read as a write that changed nothing (undo skips those).
+                    outcome, reason = "applied", "partly applied; a later step failed: %s" % reason
+                journal.record(action, self.noun, *self._journal_entry(action, row), outcome=outcome, reason=reason)
 
     def _journal_entry(self, action, row):
         """(identity, before, after) of the write for the journal: what undoing it needs. A created object is
@@ -187,7 +193,7 @@ class ObjectRun:
         renamed = any(name.lower() == "name" for name in self.differing)
         lowered = dict((k.lower(), v) for k, v in row.items())
         before = as_settings(dict((name, lowered.get(name.lower())) for name in self.differing))
-        after = dict((d.name, d.value) for d in self.desired if d.name in self.differing)
+        after = dict((d.name, self._after.get(d.name, d.value)) for d in self.desired if d.name in self.differing)
         return (self.new_name if renamed else self.current), before, after
 
     def plan_create(self):
@@ -219,6 +225,7 @@ class ObjectRun:
         if change is None:
             return []
         self.differing = set(change.parameters)
+        self._after = dict(change.after)    # values as they are after the write (a list add: the whole list)
         identity = {} if self.singleton and not self.identity else {"Identity": self.current}
         # After a rename in the Set-, the steps that follow address the object by its new name.
         renamed = dict(identity, Identity=self.new_name) if any(n.lower() == "name" for n in change.parameters) \
@@ -244,7 +251,8 @@ class ObjectRun:
 
     def run_steps(self, steps):
         for step in steps:
-            self._write(step)
+            if self._write(step) is not None:      # None: every parameter was refused, nothing was written
+                self._steps_done += 1
 
     def _write(self, step):
         parameters = dict(step.parameters)

@@ -133,9 +133,10 @@ def parse_settings(settings):
     return [Desired(name, value) for name, value in settings.items()]
 
 
-def resolve_members(client, desired):
+def resolve_members(client, desired, strict=True):
     """Resolve the members of recipient-valued settings to the names Get- shows (one Get-Recipient each, batched);
-    a member Exchange does not know fails the run before any write."""
+    a member Exchange does not know fails the run before any write. Not ``strict`` (a plan, an undo): it keeps the
+    form given, so only the items naming it end up stale or failed, not every item of the tenant."""
     wanted = sorted(set(m for setting in desired for m in setting.members))
     if not wanted:
         return
@@ -148,7 +149,7 @@ def resolve_members(client, desired):
         else:
             unknown.append("%s (%s)" % (member, outcome.message if isinstance(outcome, CspError) else
                                         "%d recipients" % len(rows)))
-    if unknown:
+    if unknown and strict:
         raise InvalidInputError("Recipients named in %s could not be resolved in tenant %s, so nothing was written: %s."
                                 % (", ".join(s.name for s in desired if s.members), client.token_tenant,
                                    "; ".join(unknown)))

@@ -29,6 +29,24 @@ NOT_SETTABLE = frozenset(["identity", "guid", "distinguishedname", "exchangevers
                           "originatingserver", "id", "objectcategory", "objectclass", "exchangeobjectid"])
 
 
+# Objects whose removal New- cannot reverse from the object as read: they are listed with the way back instead.
+# Microsoft Learn: Remove-Mailbox soft-deletes a mailbox, recoverable with Undo-SoftDeletedMailbox for 30 days
+# (learn.microsoft.com/powershell/module/exchange/undo-softdeletedmailbox); a group's members are not properties of
+# Get-DistributionGroup/Get-UnifiedGroup/Get-RoleGroup but of Get-DistributionGroupMember, Get-UnifiedGroupLinks and
+# Get-RoleGroupMember, so the journal does not hold them.
+_MEMBERS = ("its members are not part of the object as read (%s), so a re-created group would be empty; restore it "
+            "by hand")
+NOT_RECREATED = {
+    "mailbox": "New-Mailbox would create a new, empty mailbox: the removed one is soft-deleted, restore it with "
+               "Undo-SoftDeletedMailbox within 30 days of the removal",
+    "mailuser": "New-MailUser would create a new user account, not bring back the removed one: restore it by hand",
+    "distributiongroup": _MEMBERS % "Get-DistributionGroupMember",
+    "unifiedgroup": "its members and content are not part of the object as read (Get-UnifiedGroupLinks): restore the "
+                    "removed Microsoft 365 group from the deleted groups in Microsoft Entra ID within 30 days",
+    "rolegroup": _MEMBERS % "Get-RoleGroupMember",
+}
+
+
 def parse_lines(text_lines, source="the journal"):
     """Journal lines as dicts; a line that is not a JSON object fails naming its number (blank lines are skipped)."""
     entries = []
@@ -74,7 +92,8 @@ class _Tenant:
         self.values = {}        # (noun, identity) -> {property: [undo before, undo after]}
         self.order = []
         self.created = {}       # (noun, identity) -> {object, identity}
-        self.removed = {}       # (noun, identity) -> the entry
+        self.removed = {}       # (noun, identity) -> the oldest removal: the object as it was before the run
+        self.lifecycle = {}     # (noun, identity) -> [action of each creation/removal, newest first]
         self.listed = []
 
     def take(self, entry):
@@ -90,9 +109,11 @@ class _Tenant:
         if action == "updated":
             self._updated(entry, noun, identity, key)
         elif action == "created":
-            self.created[key] = dict(object=noun, identity=identity)
+            self.created.setdefault(key, dict(object=noun, identity=identity))
+            self.lifecycle.setdefault(key, []).append(action)
         elif action == "removed":
-            self.removed.setdefault(key, entry)       # the newest removal: the object as it was last seen
+            self.removed[key] = entry       # lines come newest first: the last kept is the run's first removal
+            self.lifecycle.setdefault(key, []).append(action)
         else:
             self.listed.append(_listed(entry, "unknown action %r" % action))
 
@@ -117,15 +138,18 @@ class _Tenant:
             if key in gone:          # created or removed in the run: removal or re-creation covers it
                 continue
             values = self.values[key]
-            rules[noun.lower()] = dict(name=noun, object=noun)
-            plan.append(dict(rule=noun, identity=identity, before=dict((k, v[0]) for k, v in values.items()),
+            # One rule per noun whatever case each line spelt it in (exo_object takes object: mailbox as well).
+            rule = rules.setdefault(noun.lower(), dict(name=noun, object=noun))["name"]
+            plan.append(dict(rule=rule, identity=identity, before=dict((k, v[0]) for k, v in values.items()),
                              after=dict((k, v[1]) for k, v in values.items())))
-        remove = [c for key, c in self.created.items() if key not in self.removed]
+        # What the run did to an object's existence: it existed before the run when the run's first lifecycle
+        # write removed it, and exists after it when the last one created it. A replaced object (removed, then
+        # created again) is removed and the original re-created; one created and then removed needs nothing.
+        remove = [c for key, c in self.created.items() if self.lifecycle[key][0] == "created"]
         recreate, listed = [], list(self.listed)
         for key, entry in self.removed.items():
-            if key in self.created:
-                listed.append(_listed(entry, "created and removed in the same run: nothing to undo"))
-                continue
+            if self.lifecycle[key][-1] != "removed":
+                continue        # did not exist before the run
             item = recreation(entry)
             if isinstance(item, str):
                 listed.append(_listed(entry, item))
@@ -140,6 +164,8 @@ def recreation(entry):
     reason it cannot be."""
     noun = str(entry.get("object") or "")
     before = entry.get("before") or {}
+    if noun.lower() in NOT_RECREATED:
+        return NOT_RECREATED[noun.lower()]
     if not parameter_check.CATALOG.knows("New-%s" % noun):
         return "Exchange Online has no New-%s, so a removed %s cannot be re-created" % (noun, noun)
     name_parameter = nouns.create_name(noun)

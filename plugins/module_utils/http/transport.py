@@ -172,10 +172,13 @@ class Transport:
             wait = self.policy.next_wait(max(1, failures + throttles // 3), waited, retry_after)
             if wait is None:
                 attempts = failures + throttles
-                raise TransportError("%s failed after %d attempts and %.1f s of waiting (last: %s); the service "
-                                     "is throttling or unavailable, try again later or raise max_retries."
-                                     % (what, attempts, waited, last),
-                                     attempts=attempts)
+                error = TransportError("%s failed after %d attempts and %.1f s of waiting (last: %s); the service "
+                                       "is throttling or unavailable, try again later or raise max_retries."
+                                       % (what, attempts, waited, last),
+                                       attempts=attempts)
+                # An attempt that went unanswered may have been applied: a journal must not call the write failed.
+                error.maybe_applied = maybe_applied
+                raise error
             if retry_after is not None:
                 self.hold(url, wait)
             self.count("retries")

@@ -232,3 +232,15 @@ def test_a_proxy_url_requests_cannot_use_fails_at_once_without_its_credentials(m
         transport.request("GET", "https://outlook.office365.com/x")
     assert "HTTPS_PROXY" in info.value.message and "proxy-secret" not in info.value.message
     assert transport.stats["retries"] == 0
+
+
+def test_giving_up_on_a_write_that_may_have_been_applied_says_so():
+    """A lost answer, then retries spent: the journal must not call this write failed (it may have been applied)."""
+    t = Scripted([SentUnanswered("RemoteDisconnected")] + [resp(503)] * 5)
+    with pytest.raises(TransportError) as raised:
+        t.request("POST", "https://x", what="$batch")
+    assert raised.value.maybe_applied is True
+    t = Scripted([connect_refused()] * 6)
+    with pytest.raises(TransportError) as raised:
+        t.request("POST", "https://x", what="$batch")
+    assert raised.value.maybe_applied is False
