@@ -28,5 +28,6 @@ options:
   run_id:
     description:
       - The run this task belongs to, recorded in each journal line; the playbooks set one per playbook run.
+      - Without one, a task that journals is a run of its own, named after the module and a random suffix.
     type: str
 """

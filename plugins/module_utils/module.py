@@ -9,6 +9,7 @@ Any error of the shared layer becomes ``fail_json`` with a redacted message, nev
 
 import contextlib
 import copy
+import uuid
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
@@ -122,7 +123,9 @@ class CspModule:
     def open_journal(self, module_name, client):
         """The Journal of this run's writes in the tenant ``client`` addresses (by GUID)."""
         p = self.module.params
-        self.journal = Journal(p["journal"], p["run_id"], module_name, client.segment)
+        # A task run without a run id (outside the playbooks) is a run of its own, so that undo can still name it.
+        run_id = p["run_id"] or "%s-%s" % (module_name.rsplit(".", 1)[-1], uuid.uuid4().hex[:12])
+        self.journal = Journal(p["journal"], run_id, module_name, client.segment)
         return self.journal
 
     def _with_journal(self, result):

@@ -3,7 +3,6 @@ write whose answers were lost until the retries ran out, and a rerun of undo aft
 import json
 import os
 
-import pytest
 
 from tests import harness
 from tests.integration.conftest import CONTOSO, dump
@@ -145,10 +144,6 @@ def test_plan_yml_names_an_unreachable_tenant_as_an_error_and_fails(sb, tmp_path
     assert run.rc != 0, dump(run)
 
 
-@pytest.mark.xfail(strict=True, reason="plan.yml writes the plan with ansible.builtin.copy and apply_plan.yml reads it "
-                   "with the file lookup, both relative to the playbook's directory (playbooks/, or the installed "
-                   "collection's for csp.exchange.plan), while journals are relative to where ansible-playbook runs; "
-                   "-e plan=plans/FILE as the docs show fails unless playbooks/plans exists")
 def test_a_plan_named_by_a_relative_path_is_applied_from_where_plan_yml_wrote_it(sb, tmp_path):
     """As the playbooks' own comments run them: -e plan=plans/FILE from the directory ansible-playbook runs in
     (the harness runs it in the repository's root)."""
