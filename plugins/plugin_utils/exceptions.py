@@ -40,8 +40,11 @@ class InvalidExceptionsError(ValueError):
 
 
 def _utc(moment):
-    return moment.replace(tzinfo=datetime.timezone.utc) if moment.tzinfo is None else moment.astimezone(
-        datetime.timezone.utc)
+    try:
+        return moment.replace(tzinfo=datetime.timezone.utc) if moment.tzinfo is None else moment.astimezone(
+            datetime.timezone.utc)
+    except OverflowError:       # 0001-01-01T00:00:00+01:00 lies before the first instant Python can hold
+        raise ValueError("out of range")
 
 
 def parse_moment(value):
@@ -61,6 +64,15 @@ def parse_moment(value):
     if "T" not in text.upper() and " " not in text:
         raise ValueError("not a date")
     return parse_moment(datetime.datetime.fromisoformat(text))
+
+
+def _end_of_day(start):
+    """The instant a whole-day expiry ends; 9999-12-31 (a partner's "until further notice") has no next day in
+    Python, so it holds until the last instant Python can hold."""
+    try:
+        return start + _ONE_DAY
+    except OverflowError:
+        return datetime.datetime.max.replace(tzinfo=datetime.timezone.utc)
 
 
 def as_of_instant(as_of=None):
@@ -133,7 +145,7 @@ def check(exceptions, as_of=None):
         if "expires" not in missing:
             try:
                 start, whole_day, text = parse_moment(item["expires"])
-                end = start + _ONE_DAY if whole_day else start
+                end = _end_of_day(start) if whole_day else start
             except ValueError:
                 wrong.append("expires must be an ISO 8601 date (2027-03-31) or date and time (2027-03-31T18:00:00Z), "
                              "got %r" % (item["expires"],))

@@ -170,3 +170,12 @@ def test_controls_under_an_exception():
     assert lapsed["status"] == "fail" and "has expired" in lapsed["details"][0] and lapsed["exception"]["expired"]
     [passing] = x.judge_controls({"controls": [dict(fail, status="pass", details=[])]}, live)
     assert passing["status"] == "pass" and "no longer needed" in passing["details"][0]
+
+
+def test_the_last_day_python_holds_is_an_expiry_and_an_instant_before_the_first_is_refused():
+    # Review #23: 9999-12-31 (a common "until further notice") raised OverflowError out of the filter instead of
+    # being judged; 0001-01-01T00:00:00+01:00 did too instead of a message naming the exception.
+    [checked] = x.check([dict(IMAP, expires="9999-12-31")], "2027-01-01")
+    assert checked["expired"] is False and checked["expires"] == "9999-12-31"
+    assert x.check([dict(IMAP, expires=datetime.date(9999, 12, 31))], "9999-12-31T23:59:59Z")[0]["expired"] is False
+    assert "expires must be an ISO 8601 date" in refused([dict(IMAP, expires="0001-01-01T00:00:00+01:00")])
