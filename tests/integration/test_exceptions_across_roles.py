@@ -58,3 +58,31 @@ def test_scuba_remediation_honours_the_retirements_exception_for_smtp_auth(sb, t
                                            "scuba_exchange_controls": ["MS.EXO.5.1v1"]})
     assert transport_writes(sb) == [], dump(run)
     assert smtp_auth_disabled(sb) is False
+
+
+@pytest.mark.xfail(strict=True, reason="review #23: plan.yml turns a tenant with one expired exception into a plan "
+                                       "error and plans none of its other changes, where baseline.yml applies them")
+def test_an_expired_exception_holds_back_one_setting_of_the_plan_not_the_tenant(sb, tmp_path):
+    """docs/exceptions.md: "one lapsed exception holds back one setting, not the tenant's other (security)
+    settings". baseline.yml does so; the reviewed path (plan.yml, then apply_plan.yml) must too."""
+    directory = tmp_path / "inventory"
+    (directory / "group_vars").mkdir(parents=True)
+    (directory / "host_vars").mkdir()
+    (directory / "group_vars" / "customers.yml").write_text(
+        "exchange_baseline_organization: {AuditDisabled: false}\n"
+        "exchange_baseline_cas_mailboxes: [{name: legacy_protocols, settings: {IMAPEnabled: false}}]\n")
+    (directory / "host_vars" / "contoso.com.yml").write_text(json.dumps({"exceptions": [
+        {"ref": "legacy_protocols.IMAPEnabled", "owner": "alice@partner.example", "reason": "scanner archive",
+         "expires": "2099-12-31"}]}))
+    hosts = harness.write_inventory(str(directory / "hosts"), {"contoso.com": CONTOSO})
+    with sb.sandbox.store.lock:
+        sb.sandbox.store.tenants[CONTOSO].exchange.invoke("Set-OrganizationConfig", {"AuditDisabled": True},
+                                                          now=sb.sandbox.now())
+    plan = str(tmp_path / "plan.json")
+    run = harness.run_playbook(os.path.join(PLAYBOOKS, "plan.yml"), sb.env, inventory=hosts,
+                               extra_vars={"plan": plan, "csp_exceptions_as_of": "2100-01-01"})
+    with open(plan) as handle:
+        document = json.load(handle)
+    assert "legacy_protocols.IMAPEnabled" in run.stdout, dump(run)        # the lapsed exception is named
+    planned = document["tenants"].get(CONTOSO.lower(), {}).get("changes", [])
+    assert [c["after"] for c in planned] == [{"AuditDisabled": False}], document
