@@ -150,7 +150,7 @@ def check(exceptions, as_of=None):
                 wrong.append("expires must be an ISO 8601 date (2027-03-31) or date and time (2027-03-31T18:00:00Z), "
                              "got %r" % (item["expires"],))
         if ref is not None:
-            key = ref.lower() if kind == "control" else (rule, prop.lower())
+            key = ref.lower() if kind == "control" else (rule.lower(), prop.lower())
             if key in seen:
                 wrong.append("given twice (also %s): keep one owner and one expiry per ref" % seen[key])
             seen.setdefault(key, "exceptions[%d]" % index)
@@ -176,12 +176,21 @@ def split_rules(rules, exceptions, warn=None, others=()):
     InvalidExceptionsError when an exception names a rule of ``rules`` but a property it does not set."""
     warn = warn or (lambda message: None)
     names = [r.get("name") for r in rules]
-    covered = {}
+    # Rule names match without regard to case, as property names do: "EWS.EwsEnabled" protects the ews rule's
+    # EwsEnabled; compared exactly, it named no rule and the value it protects was written.
+    by_name = dict((str(n).lower(), n) for n in reversed(names))
+    known_elsewhere = set(str(n).lower() for n in others)
+    covered, matched = {}, []
     for exception in exceptions:
         if exception["kind"] != "rule":
+            matched.append(exception)
             continue
-        if exception["rule"] not in names:
-            if exception["rule"] in others:
+        name = by_name.get(exception["rule"].lower())
+        if name is not None:
+            exception = dict(exception, rule=name)
+        matched.append(exception)
+        if name is None:
+            if exception["rule"].lower() in known_elsewhere:
                 continue
             near = difflib.get_close_matches(exception["rule"], [str(n) for n in names], 1)
             warn("exception %s names no rule of this baseline (%s), so it is left to the role whose rule it is%s."
@@ -205,7 +214,7 @@ def split_rules(rules, exceptions, warn=None, others=()):
             held.append(dict(rule, settings=excepted))
     if problems:
         raise InvalidExceptionsError("Refused before any change: %s." % "; ".join(problems))
-    return dict(rules=rules, exceptions=exceptions, write=write, held=held)
+    return dict(rules=rules, exceptions=matched, write=write, held=held)
 
 
 def _rule_results(result, what):

@@ -179,3 +179,20 @@ def test_the_last_day_python_holds_is_an_expiry_and_an_instant_before_the_first_
     assert checked["expired"] is False and checked["expires"] == "9999-12-31"
     assert x.check([dict(IMAP, expires=datetime.date(9999, 12, 31))], "9999-12-31T23:59:59Z")[0]["expired"] is False
     assert "expires must be an ISO 8601 date" in refused([dict(IMAP, expires="0001-01-01T00:00:00+01:00")])
+
+
+def test_a_rule_name_in_another_case_still_protects_its_property():
+    # Review #23: "EWS.EwsEnabled" named no rule (compared exactly), drew a warning without a suggestion, and the
+    # retirements role wrote the EwsEnabled the exception protects.
+    rules = [{"name": "ews", "object": "OrganizationConfig", "settings": {"EwsEnabled": False}}]
+    checked = x.check([dict(IMAP, ref="EWS.EwsEnabled")], "2027-01-01")
+    warned = []
+    split = x.split_rules(rules, checked, warn=warned.append)
+    assert split["write"] == [] and split["held"] == rules and warned == []
+    judged = x.judge_rules(split, None, {"rules": [{"name": "ews", "matched": 1, "changes": [
+        {"identity": "org", "before": {"EwsEnabled": True}, "after": {"EwsEnabled": False}}]}]})
+    assert [(a["ref"], a["current"]) for a in judged["report"][0]["accepted"]] == [("EWS.EwsEnabled", True)]
+    # Another role's rule in another case is that role's, without a warning; one property named twice is refused.
+    x.split_rules(RULES, checked, warn=warned.append, others=["ews"])
+    assert warned == []
+    assert "given twice" in refused([dict(IMAP, ref="EWS.EwsEnabled"), dict(IMAP, ref="ews.ewsenabled")])
