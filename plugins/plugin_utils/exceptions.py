@@ -87,6 +87,15 @@ def as_of_instant(as_of=None):
                                      "(2027-04-01T09:00:00Z), got %r." % (as_of,))
 
 
+def judged_at(as_of=None, now=None):
+    """The instant the roles judge exceptions at: ``as_of``, but never before ``now`` (default the controller's clock,
+    UTC). The clock may be moved forward to see what will lapse; moved back it would read every expired exception as
+    live again (a forgotten ``-e csp_exceptions_as_of`` in a CI job would silence each expiry for good), so it is
+    not."""
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    return max(as_of_instant(as_of), now)
+
+
 def _name(index, item):
     ref = item.get("ref") if isinstance(item, dict) else None
     return "exception %s" % ref if isinstance(ref, str) and ref.strip() else "exceptions[%d]" % index

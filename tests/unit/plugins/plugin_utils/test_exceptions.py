@@ -196,3 +196,10 @@ def test_a_rule_name_in_another_case_still_protects_its_property():
     x.split_rules(RULES, checked, warn=warned.append, others=["ews"])
     assert warned == []
     assert "given twice" in refused([dict(IMAP, ref="EWS.EwsEnabled"), dict(IMAP, ref="ews.ewsenabled")])
+
+
+def test_the_roles_judge_at_the_later_of_the_given_clock_and_now():
+    now = datetime.datetime(2027, 5, 1, tzinfo=datetime.timezone.utc)
+    assert x.judged_at("2027-04-01", now) == now
+    assert x.judged_at("2027-06-01", now) == datetime.datetime(2027, 6, 1, tzinfo=datetime.timezone.utc)
+    assert x.judged_at(None, now) == now
