@@ -86,3 +86,28 @@ def test_an_expired_exception_holds_back_one_setting_of_the_plan_not_the_tenant(
     assert "legacy_protocols.IMAPEnabled" in run.stdout, dump(run)        # the lapsed exception is named
     planned = document["tenants"].get(CONTOSO.lower(), {}).get("changes", [])
     assert [c["after"] for c in planned] == [{"AuditDisabled": False}], document
+
+
+def test_an_expired_exception_does_not_hold_back_the_tenants_objects_in_baseline_yml(sb, tmp_path):
+    """docs/exceptions.md: "one lapsed exception holds back one setting, not the tenant's other (security)
+    settings". baseline.yml applies exchange_baseline and then exchange_objects (named objects such as remote
+    domains and transport rules); the expired exception must not keep the objects from being applied."""
+    directory = tmp_path / "inventory"
+    (directory / "group_vars").mkdir(parents=True)
+    (directory / "host_vars").mkdir()
+    (directory / "group_vars" / "customers.yml").write_text(json.dumps({
+        "exchange_baseline_organization": {"AuditDisabled": False},
+        "exchange_baseline_cas_mailboxes": [{"name": "legacy_protocols", "settings": {"IMAPEnabled": False}}],
+        "exchange_objects_list": [{"object": "RemoteDomain", "identity": "partner",
+                                   "create_parameters": {"DomainName": "partner.example"},
+                                   "settings": {"AutoForwardEnabled": False}}]}))
+    (directory / "host_vars" / "contoso.com.yml").write_text(json.dumps({"exceptions": [
+        {"ref": "legacy_protocols.IMAPEnabled", "owner": "alice@partner.example", "reason": "scanner archive",
+         "expires": "2099-12-31"}]}))
+    hosts = harness.write_inventory(str(directory / "hosts"), {"contoso.com": CONTOSO})
+    run = harness.run_playbook(os.path.join(PLAYBOOKS, "baseline.yml"), sb.env, inventory=hosts,
+                               extra_vars={"csp_exceptions_as_of": "2100-01-01"})
+    assert run.rc != 0 and "legacy_protocols.IMAPEnabled" in run.stdout, dump(run)   # the tenant fails, naming it
+    assert sb.exchange(CONTOSO, "OrganizationConfig")[0]["AuditDisabled"] is False    # the rest of the rules: applied
+    assert [r["Name"] for r in sb.exchange(CONTOSO, "RemoteDomain") if r["Name"] == "partner"] == ["partner"], \
+        "the tenant's named objects were not applied"
