@@ -22,7 +22,7 @@ def _guarded(function):
 
 
 def exceptions_checked(value, as_of=None):
-    return exceptions.check(value, as_of)
+    return exceptions.check(value, exceptions.judged_at(as_of))
 
 
 def exceptions_split_rules(rules, checked, others=None):

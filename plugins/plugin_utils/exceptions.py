@@ -40,8 +40,11 @@ class InvalidExceptionsError(ValueError):
 
 
 def _utc(moment):
-    return moment.replace(tzinfo=datetime.timezone.utc) if moment.tzinfo is None else moment.astimezone(
-        datetime.timezone.utc)
+    try:
+        return moment.replace(tzinfo=datetime.timezone.utc) if moment.tzinfo is None else moment.astimezone(
+            datetime.timezone.utc)
+    except OverflowError:       # 0001-01-01T00:00:00+01:00 lies before the first instant Python can hold
+        raise ValueError("out of range")
 
 
 def parse_moment(value):
@@ -63,6 +66,15 @@ def parse_moment(value):
     return parse_moment(datetime.datetime.fromisoformat(text))
 
 
+def _end_of_day(start):
+    """The instant a whole-day expiry ends; 9999-12-31 (a partner's "until further notice") has no next day in
+    Python, so it holds until the last instant Python can hold."""
+    try:
+        return start + _ONE_DAY
+    except OverflowError:
+        return datetime.datetime.max.replace(tzinfo=datetime.timezone.utc)
+
+
 def as_of_instant(as_of=None):
     """The instant exceptions are judged at: ``as_of`` (an ISO date, meaning its first moment in UTC, or date and
     time), else now in UTC."""
@@ -73,6 +85,15 @@ def as_of_instant(as_of=None):
     except ValueError:
         raise InvalidExceptionsError("csp_exceptions_as_of must be an ISO 8601 date (2027-04-01) or date and time "
                                      "(2027-04-01T09:00:00Z), got %r." % (as_of,))
+
+
+def judged_at(as_of=None, now=None):
+    """The instant the roles judge exceptions at: ``as_of``, but never before ``now`` (default the controller's clock,
+    UTC). The clock may be moved forward to see what will lapse; moved back it would read every expired exception as
+    live again (a forgotten ``-e csp_exceptions_as_of`` in a CI job would silence each expiry for good), so it is
+    not."""
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    return max(as_of_instant(as_of), now)
 
 
 def _name(index, item):
@@ -133,12 +154,12 @@ def check(exceptions, as_of=None):
         if "expires" not in missing:
             try:
                 start, whole_day, text = parse_moment(item["expires"])
-                end = start + _ONE_DAY if whole_day else start
+                end = _end_of_day(start) if whole_day else start
             except ValueError:
                 wrong.append("expires must be an ISO 8601 date (2027-03-31) or date and time (2027-03-31T18:00:00Z), "
                              "got %r" % (item["expires"],))
         if ref is not None:
-            key = ref.lower() if kind == "control" else (rule, prop.lower())
+            key = ref.lower() if kind == "control" else (rule.lower(), prop.lower())
             if key in seen:
                 wrong.append("given twice (also %s): keep one owner and one expiry per ref" % seen[key])
             seen.setdefault(key, "exceptions[%d]" % index)
@@ -164,12 +185,21 @@ def split_rules(rules, exceptions, warn=None, others=()):
     InvalidExceptionsError when an exception names a rule of ``rules`` but a property it does not set."""
     warn = warn or (lambda message: None)
     names = [r.get("name") for r in rules]
-    covered = {}
+    # Rule names match without regard to case, as property names do: "EWS.EwsEnabled" protects the ews rule's
+    # EwsEnabled; compared exactly, it named no rule and the value it protects was written.
+    by_name = dict((str(n).lower(), n) for n in reversed(names))
+    known_elsewhere = set(str(n).lower() for n in others)
+    covered, matched = {}, []
     for exception in exceptions:
         if exception["kind"] != "rule":
+            matched.append(exception)
             continue
-        if exception["rule"] not in names:
-            if exception["rule"] in others:
+        name = by_name.get(exception["rule"].lower())
+        if name is not None:
+            exception = dict(exception, rule=name)
+        matched.append(exception)
+        if name is None:
+            if exception["rule"].lower() in known_elsewhere:
                 continue
             near = difflib.get_close_matches(exception["rule"], [str(n) for n in names], 1)
             warn("exception %s names no rule of this baseline (%s), so it is left to the role whose rule it is%s."
@@ -193,7 +223,7 @@ def split_rules(rules, exceptions, warn=None, others=()):
             held.append(dict(rule, settings=excepted))
     if problems:
         raise InvalidExceptionsError("Refused before any change: %s." % "; ".join(problems))
-    return dict(rules=rules, exceptions=exceptions, write=write, held=held)
+    return dict(rules=rules, exceptions=matched, write=write, held=held)
 
 
 def _rule_results(result, what):

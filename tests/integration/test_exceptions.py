@@ -111,8 +111,8 @@ def test_a_baseline_exception_is_accepted_then_fails_once_expired(sb, tmp_path):
     sb.sandbox.log.clear()
     expired = playbook(sb, "baseline.yml", hosts, csp_exceptions_as_of=AFTER_EXPIRY)
     assert expired.rc != 0, dump(expired)
-    message = expired.task("csp.exchange.exchange_baseline : Fail when an exception has expired and its setting "
-                           "still differs (that setting was not written)")["msg"]
+    message = expired.task("Fail when an exception has expired and its setting still differs (that setting was not "
+                           "written)")["msg"]
     assert "legacy_protocols.IMAPEnabled (owner alice@partner.example, expired 2099-12-31, %d object(s))" \
         % mailboxes in message, message
     assert not [e for e in sb.log(service="exchange") if e["write"]]

@@ -126,8 +126,10 @@ def test_a_dated_exception_keeps_ews_on_until_it_expires(sb, tmp_path):
     """Fabrikam keeps EWS on through an exception with an owner and an expiry instead of an override: the setting is
     read and reported as accepted, never written; once the exception has expired the tenant fails naming it, and
     EWS is still not switched off behind the owner's back."""
+    # The live run judges the expiry by the controller's real clock: a near date (it was 2027-03-15) would make this
+    # test fail from the day after it, so the expiry lies far ahead and the clock is moved past it explicitly.
     exception = {"ref": "ews.EwsEnabled", "owner": "alice@partner.example", "reason": "LOBSync moves to Graph",
-                 "expires": "2027-03-15"}
+                 "expires": "2099-12-31"}
     hosts = inventory(tmp_path, {"fabrikam.com": {"exceptions": [exception]}})
     consent = harness.run_playbook(os.path.join(PLAYBOOKS, "consent.yml"), sb.env, inventory=hosts)
     assert consent.rc == 0, dump(consent)
@@ -139,14 +141,14 @@ def test_a_dated_exception_keeps_ews_on_until_it_expires(sb, tmp_path):
     ews = items[(FABRIKAM, "ews")]
     assert ews["status"] == "accepted" and ews["current"]["EwsEnabled"] is True
     assert [(e["ref"], e["owner"], e["expires"]) for e in ews["exceptions"]] == [
-        ("ews.EwsEnabled", "alice@partner.example", "2027-03-15")]
+        ("ews.EwsEnabled", "alice@partner.example", "2099-12-31")]
     assert organization(sb, FABRIKAM)["EwsEnabled"] is True                   # kept on
     assert (FABRIKAM, "Set-OrganizationConfig") in set_cmdlets(sb)              # Direct Send still converged
 
     sb.sandbox.log.clear()
     expired = harness.run_playbook(os.path.join(PLAYBOOKS, "retirements.yml"), sb.env, inventory=hosts,
                                    limit="fabrikam.com", extra_vars={"retirements_report_dir": str(tmp_path / "late"),
-                                                                     "csp_exceptions_as_of": "2027-03-16"})
+                                                                     "csp_exceptions_as_of": "2100-01-01"})
     assert expired.rc != 0, dump(expired)
     assert "ews.EwsEnabled" in expired.stdout and "alice@partner.example" in expired.stdout
     assert organization(sb, FABRIKAM)["EwsEnabled"] is True                   # still not written

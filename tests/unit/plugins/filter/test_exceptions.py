@@ -24,3 +24,13 @@ def test_an_unknown_rule_warns_through_display(monkeypatch):
     split = flt("exceptions_split_rules")([{"name": "organization", "object": "OrganizationConfig",
                                             "settings": {"AuditDisabled": False}}], checked)
     assert split["held"] == [] and "ews.EwsEnabled names no rule" in seen[0]
+
+
+def test_a_clock_set_back_never_revives_an_expired_exception():
+    # Review #23: -e csp_exceptions_as_of=2019-06-01 (a value left in a CI job) read an exception that expired in
+    # 2020 as live: accepted in the drift, SCuBA and fleet reports, a pass in JUnit, and baseline.yml quiet.
+    lapsed = dict(EXCEPTION, expires="2020-01-01")
+    assert flt("exceptions_checked")([lapsed], as_of="2019-06-01")[0]["expired"] is True
+    assert flt("exceptions_checked")([dict(EXCEPTION, expires="2999-01-01")], as_of="2019-06-01")[0]["expired"] is False
+    with pytest.raises(AnsibleFilterError, match="csp_exceptions_as_of must be an ISO 8601 date"):
+        flt("exceptions_checked")([EXCEPTION], as_of="next month")

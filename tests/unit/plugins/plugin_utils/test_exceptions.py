@@ -170,3 +170,36 @@ def test_controls_under_an_exception():
     assert lapsed["status"] == "fail" and "has expired" in lapsed["details"][0] and lapsed["exception"]["expired"]
     [passing] = x.judge_controls({"controls": [dict(fail, status="pass", details=[])]}, live)
     assert passing["status"] == "pass" and "no longer needed" in passing["details"][0]
+
+
+def test_the_last_day_python_holds_is_an_expiry_and_an_instant_before_the_first_is_refused():
+    # Review #23: 9999-12-31 (a common "until further notice") raised OverflowError out of the filter instead of
+    # being judged; 0001-01-01T00:00:00+01:00 did too instead of a message naming the exception.
+    [checked] = x.check([dict(IMAP, expires="9999-12-31")], "2027-01-01")
+    assert checked["expired"] is False and checked["expires"] == "9999-12-31"
+    assert x.check([dict(IMAP, expires=datetime.date(9999, 12, 31))], "9999-12-31T23:59:59Z")[0]["expired"] is False
+    assert "expires must be an ISO 8601 date" in refused([dict(IMAP, expires="0001-01-01T00:00:00+01:00")])
+
+
+def test_a_rule_name_in_another_case_still_protects_its_property():
+    # Review #23: "EWS.EwsEnabled" named no rule (compared exactly), drew a warning without a suggestion, and the
+    # retirements role wrote the EwsEnabled the exception protects.
+    rules = [{"name": "ews", "object": "OrganizationConfig", "settings": {"EwsEnabled": False}}]
+    checked = x.check([dict(IMAP, ref="EWS.EwsEnabled")], "2027-01-01")
+    warned = []
+    split = x.split_rules(rules, checked, warn=warned.append)
+    assert split["write"] == [] and split["held"] == rules and warned == []
+    judged = x.judge_rules(split, None, {"rules": [{"name": "ews", "matched": 1, "changes": [
+        {"identity": "org", "before": {"EwsEnabled": True}, "after": {"EwsEnabled": False}}]}]})
+    assert [(a["ref"], a["current"]) for a in judged["report"][0]["accepted"]] == [("EWS.EwsEnabled", True)]
+    # Another role's rule in another case is that role's, without a warning; one property named twice is refused.
+    x.split_rules(RULES, checked, warn=warned.append, others=["ews"])
+    assert warned == []
+    assert "given twice" in refused([dict(IMAP, ref="EWS.EwsEnabled"), dict(IMAP, ref="ews.ewsenabled")])
+
+
+def test_the_roles_judge_at_the_later_of_the_given_clock_and_now():
+    now = datetime.datetime(2027, 5, 1, tzinfo=datetime.timezone.utc)
+    assert x.judged_at("2027-04-01", now) == now
+    assert x.judged_at("2027-06-01", now) == datetime.datetime(2027, 6, 1, tzinfo=datetime.timezone.utc)
+    assert x.judged_at(None, now) == now
