@@ -7,7 +7,10 @@ partner writes them. Each filter's documentation is in the YAML file of its name
 from ansible.errors import AnsibleFilterError
 from ansible.utils.display import Display
 
+from ansible_collections.csp.exchange.plugins.module_utils.exchange.scuba import BY_ID
 from ansible_collections.csp.exchange.plugins.plugin_utils import exceptions
+
+CONTROL_IDS = dict((key, control.id) for key, control in BY_ID.items())
 
 
 def _guarded(function):
@@ -33,11 +36,16 @@ def exceptions_judge_rules(split, written=None, held=None):
     return exceptions.judge_rules(split, written, held)
 
 
+def exceptions_held_controls(checked):
+    return sorted(CONTROL_IDS[i] for i in exceptions.held_controls(checked))
+
+
 def exceptions_judge_controls(result, checked):
     return exceptions.judge_controls(result, checked)
 
 
 class FilterModule(object):
     def filters(self):
-        found = (exceptions_checked, exceptions_split_rules, exceptions_judge_rules, exceptions_judge_controls)
+        found = (exceptions_checked, exceptions_split_rules, exceptions_judge_rules, exceptions_held_controls,
+                 exceptions_judge_controls)
         return dict((f.__name__, _guarded(f)) for f in found)

@@ -16,6 +16,12 @@ form, a policy ID that names no control, a property the named rule does not set,
 exceptions for one ref. A ``rule.Property`` whose rule is not one of the run's rules is left alone with a warning:
 one ``exceptions`` list serves every role, and another role may own that rule.
 
+An exception protects a setting, not a role's view of it: the organisation setting one SCuBA control checks
+(``MS.EXO.5.1v1`` is TransportConfig ``SmtpClientAuthenticationDisabled``) and the singleton rules of the
+collection's roles (``smtp_auth.SmtpClientAuthenticationDisabled`` of exchange_retirements, ``organization.X`` of
+exchange_baseline) name the same (object, property). So an exception written for one role holds in every role that
+would write that setting: the baseline, the retirements role and SCuBA remediation.
+
 A date alone (``2027-03-31``) holds through that whole day in UTC; a date and time holds until that instant (UTC
 when it names no offset). "Now" is ``as_of`` when given (``csp_exceptions_as_of``: reviews ask "what will have
 lapsed by the first of next month"), else the controller's clock in UTC.
@@ -33,6 +39,10 @@ _POLICY_ID = re.compile(r"^ms\.exo\.\d+\.\d+v\d+$", re.I)
 _RULE_REF = re.compile(r"^(?P<rule>\S(?:.*\S)?)\.(?P<property>[A-Za-z][A-Za-z0-9]*)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ONE_DAY = datetime.timedelta(days=1)
+# The collection's rules on organisation singletons, by name: exchange_baseline's organization and
+# exchange_retirements' items. An exception naming one protects that setting wherever a role writes it.
+SINGLETON_RULES = {"organization": "OrganizationConfig", "ews": "OrganizationConfig",
+                   "smtp_auth": "TransportConfig", "direct_send": "OrganizationConfig"}
 
 
 class InvalidExceptionsError(ValueError):
@@ -173,6 +183,21 @@ def check(exceptions, as_of=None):
     return checked
 
 
+def setting_of(exception):
+    """The (object, property) an exception protects, lower-cased, or None when it names no single setting."""
+    if exception["kind"] == "control":
+        setting = CONTROLS[exception["ref"].lower()].setting
+        return (setting[0].lower(), setting[1].lower()) if setting else None
+    noun = SINGLETON_RULES.get(str(exception["rule"]).lower())
+    return (noun.lower(), exception["property"].lower()) if noun else None
+
+
+def _singleton_rule(rule):
+    """Whether a rule addresses its object as the organisation's one (no identity, no filter)."""
+    return not rule.get("identity") and not rule.get("filter") and \
+        str(rule.get("object") or "").lower() in set(n.lower() for n in SINGLETON_RULES.values())
+
+
 def _public(exception):
     return dict((k, exception[k]) for k in ("ref", "owner", "reason", "expires", "expired"))
 
@@ -188,8 +213,18 @@ def split_rules(rules, exceptions, warn=None, others=()):
     # Rule names match without regard to case, as property names do: "EWS.EwsEnabled" protects the ews rule's
     # EwsEnabled; compared exactly, it named no rule and the value it protects was written.
     by_name = dict((str(n).lower(), n) for n in reversed(names))
-    known_elsewhere = set(str(n).lower() for n in others)
+    known_elsewhere = set(str(n).lower() for n in others) | set(SINGLETON_RULES)
     covered, matched = {}, []
+    # Exceptions written for another role (a SCuBA control, another role's singleton rule) that protect a setting one
+    # of these rules writes on the organisation's singleton: held here too.
+    by_setting = dict((setting_of(e), e) for e in exceptions if setting_of(e) is not None)
+    for rule in rules:
+        for prop in (rule.get("settings") or {}) if _singleton_rule(rule) else {}:
+            exception = by_setting.get((str(rule["object"]).lower(), str(prop).lower()))
+            if exception is not None and not (exception["kind"] == "rule"
+                                              and exception["rule"].lower() == str(rule.get("name")).lower()):
+                covered.setdefault(rule.get("name"), {})[str(prop).lower()] = dict(exception, rule=rule.get("name"),
+                                                                                   property=prop)
     for exception in exceptions:
         if exception["kind"] != "rule":
             matched.append(exception)
@@ -223,7 +258,8 @@ def split_rules(rules, exceptions, warn=None, others=()):
             held.append(dict(rule, settings=excepted))
     if problems:
         raise InvalidExceptionsError("Refused before any change: %s." % "; ".join(problems))
-    return dict(rules=rules, exceptions=matched, write=write, held=held)
+    return dict(rules=rules, exceptions=matched, write=write, held=held,
+                covered=[e for mine in covered.values() for e in mine.values()])
 
 
 def _rule_results(result, what):
@@ -249,7 +285,9 @@ def judge_rules(split, written=None, held=None):
     (``{ref, owner, reason, expires, objects}``) and ``problem`` says so in one sentence (None when there are none)."""
     written_by = dict((r.get("name"), r) for r in _rule_results(written, "write of the baseline"))
     held_by = dict((r.get("name"), r) for r in _rule_results(held, "read of the settings under an exception"))
-    by_property = dict(((e["rule"], e["property"].lower()), e) for e in split["exceptions"] if e["kind"] == "rule")
+    # Each rule's exceptions: its own (rule.Property) and those of another role protecting the same setting.
+    covering = [e for e in split["exceptions"] if e["kind"] == "rule"] + list(split.get("covered") or [])
+    by_property = dict(((e["rule"], e["property"].lower()), e) for e in covering)
     report, lapsed = [], {}
     for rule in split["rules"]:
         name = rule.get("name")
@@ -269,7 +307,7 @@ def judge_rules(split, written=None, held=None):
                 if exception["expired"]:
                     summary = lapsed.setdefault(exception["ref"], dict(entry, objects=0))
                     summary["objects"] += 1
-        mine = [e for e in split["exceptions"] if e["kind"] == "rule" and e["rule"] == name]
+        mine = list(dict((e["ref"], e) for e in covering if e["rule"] == name).values())
         report.append(dict(rule=name, object=rule.get("object"), matched=done.get("matched", read.get("matched", 0)),
                            changes=done.get("changes") or [],
                            failed_identities=(done.get("failed_identities") or [])
@@ -287,6 +325,19 @@ def judge_rules(split, written=None, held=None):
     return dict(report=report, expired=expired, problem=problem)
 
 
+def held_controls(exceptions):
+    """The SCuBA controls the exceptions hold back from remediation, by lower-cased ID: the control's own exception,
+    or a role's rule exception protecting the setting the control fixes (``smtp_auth.SmtpClientAuthenticationDisabled``
+    holds ``MS.EXO.5.1v1``)."""
+    held = dict((e["ref"].lower(), e) for e in exceptions if e["kind"] == "control")
+    for exception in exceptions:
+        setting = setting_of(exception) if exception["kind"] == "rule" else None
+        for control_id, control in CONTROLS.items():
+            if setting and control.setting and (control.setting[0].lower(), control.setting[1].lower()) == setting:
+                held.setdefault(control_id, exception)
+    return held
+
+
 def judge_controls(result, exceptions):
     """scuba_exchange's registered result with the exceptions applied to its ``controls``: a failing control under a
     live exception is ``accepted``, under an expired one ``fail`` naming the exception; a control that passes
@@ -296,7 +347,7 @@ def judge_controls(result, exceptions):
             or not isinstance(result.get("controls"), list):
         message = result.get("msg") if isinstance(result, dict) else None
         raise InvalidExceptionsError("the SCuBA check produced no result%s" % (": %s" % message if message else ""))
-    by_id = dict((e["ref"].lower(), e) for e in exceptions if e["kind"] == "control")
+    by_id = held_controls(exceptions)
     judged = []
     for control in result["controls"]:
         exception = by_id.get(str(control.get("id")).lower()) if isinstance(control, dict) else None

@@ -6,7 +6,6 @@ see another role of the collection write the value the exception protects."""
 import json
 import os
 
-import pytest
 
 from tests import harness
 from tests.integration.conftest import CONTOSO, dump
@@ -34,8 +33,6 @@ def transport_writes(sb):
     return [c for e in sb.log(service="exchange") if e["write"] for c in e["cmdlets"] if c == "Set-TransportConfig"]
 
 
-@pytest.mark.xfail(strict=True, reason="review #23: exchange_retirements ignores SCuBA policy-ID exceptions, so "
-                                       "retirements.yml turns off the SMTP AUTH that MS.EXO.5.1v1 accepts")
 def test_retirements_honour_the_scuba_exception_for_smtp_auth(sb, tmp_path):
     hosts = inventory(tmp_path, [SCUBA_SMTP_AUTH])
     assert smtp_auth_disabled(sb) is False                   # Contoso: SMTP AUTH on, the printers rely on it
@@ -47,8 +44,6 @@ def test_retirements_honour_the_scuba_exception_for_smtp_auth(sb, tmp_path):
     assert smtp_auth_disabled(sb) is False
 
 
-@pytest.mark.xfail(strict=True, reason="review #23: scuba_exchange ignores rule.Property exceptions, so scuba.yml "
-                                       "with remediation fixes MS.EXO.5.1v1 over smtp_auth.SmtpClientAuthenticationDisabled")
 def test_scuba_remediation_honours_the_retirements_exception_for_smtp_auth(sb, tmp_path):
     hosts = inventory(tmp_path, [RETIREMENT_SMTP_AUTH])
     assert smtp_auth_disabled(sb) is False
@@ -60,8 +55,6 @@ def test_scuba_remediation_honours_the_retirements_exception_for_smtp_auth(sb, t
     assert smtp_auth_disabled(sb) is False
 
 
-@pytest.mark.xfail(strict=True, reason="review #23: plan.yml turns a tenant with one expired exception into a plan "
-                                       "error and plans none of its other changes, where baseline.yml applies them")
 def test_an_expired_exception_holds_back_one_setting_of_the_plan_not_the_tenant(sb, tmp_path):
     """docs/exceptions.md: "one lapsed exception holds back one setting, not the tenant's other (security)
     settings". baseline.yml does so; the reviewed path (plan.yml, then apply_plan.yml) must too."""

@@ -28,6 +28,9 @@ DEFAULT_WARNING_RULE = {"name": "External sender warning", "prefix": "[EXTERNAL]
 class Control:
     def __init__(self, policy_id, statement, criticality, check, remediation, evaluate, configurable=None):
         self.id = policy_id
+        # (noun, property) of the one organisation setting the control checks and fixes, else None: an exception
+        # for the control protects that setting from every role (plugin_utils/exceptions.py).
+        self.setting = getattr(evaluate, "setting", None)
         self.statement = statement
         self.criticality = criticality
         self.check = check
@@ -125,6 +128,8 @@ def _singleton(noun, settings, describe):
     def evaluate(context):
         needed = context.converge(noun, None, settings)[0]
         return _outcome(context, [describe] if needed else [])
+    if len(settings) == 1:
+        evaluate.setting = (noun, list(settings)[0])
     return evaluate
 
 

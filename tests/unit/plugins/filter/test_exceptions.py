@@ -20,10 +20,10 @@ def test_the_filters_load_and_refuse_with_a_filter_error():
 def test_an_unknown_rule_warns_through_display(monkeypatch):
     seen = []
     monkeypatch.setattr("ansible.utils.display.Display.warning", lambda self, msg, *a, **k: seen.append(msg))
-    checked = flt("exceptions_checked")([dict(EXCEPTION, ref="ews.EwsEnabled")])
+    checked = flt("exceptions_checked")([dict(EXCEPTION, ref="other_role.EwsEnabled")])
     split = flt("exceptions_split_rules")([{"name": "organization", "object": "OrganizationConfig",
                                             "settings": {"AuditDisabled": False}}], checked)
-    assert split["held"] == [] and "ews.EwsEnabled names no rule" in seen[0]
+    assert split["held"] == [] and "other_role.EwsEnabled names no rule" in seen[0]
 
 
 def test_a_clock_set_back_never_revives_an_expired_exception():

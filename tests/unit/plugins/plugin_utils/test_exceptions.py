@@ -88,12 +88,12 @@ def test_no_exceptions_and_now_by_default():
 
 def test_excepted_properties_leave_the_writes_and_are_read_alone():
     warnings = []
-    checked = x.check([IMAP, SMTP, dict(IMAP, ref="ews.EwsEnabled")], "2027-01-01")
+    checked = x.check([IMAP, SMTP, dict(IMAP, ref="other_role.EwsEnabled")], "2027-01-01")
     split = x.split_rules(RULES, checked, warnings.append)
     assert split["write"] == [RULES[0], dict(RULES[1], settings={"POPEnabled": False})]
     assert split["held"] == [dict(RULES[1], settings={"IMAPEnabled": False})]
     # Another role's rule: left alone, with a warning.
-    assert len(warnings) == 1 and "ews.EwsEnabled names no rule of this baseline" in warnings[0]
+    assert len(warnings) == 1 and "other_role.EwsEnabled names no rule of this baseline" in warnings[0]
 
 
 def test_a_rule_whose_every_property_is_excepted_is_only_read():
@@ -203,3 +203,24 @@ def test_the_roles_judge_at_the_later_of_the_given_clock_and_now():
     assert x.judged_at("2027-04-01", now) == now
     assert x.judged_at("2027-06-01", now) == datetime.datetime(2027, 6, 1, tzinfo=datetime.timezone.utc)
     assert x.judged_at(None, now) == now
+
+
+def test_an_exception_protects_its_setting_in_every_role():
+    """MS.EXO.5.1v1 and smtp_auth.SmtpClientAuthenticationDisabled name one setting (TransportConfig): either holds the
+    retirements rule and the SCuBA control alike; a role's own rules on other objects are not touched."""
+    scuba = dict(SMTP, ref="MS.EXO.5.1v1")
+    retire = dict(SMTP, ref="smtp_auth.SmtpClientAuthenticationDisabled")
+    audit = dict(SMTP, ref="organization.AuditDisabled")
+    rules = [{"name": "smtp_auth", "object": "TransportConfig", "settings": {"SmtpClientAuthenticationDisabled": True}},
+             {"name": "ews", "object": "OrganizationConfig", "settings": {"EwsEnabled": False, "AuditDisabled": False}}]
+    split = x.split_rules(rules, x.check([scuba, audit], "2027-01-01"))
+    assert split["held"] == [dict(rules[0]), dict(rules[1], settings={"AuditDisabled": False})]
+    assert split["write"] == [dict(rules[1], settings={"EwsEnabled": False})]
+    assert sorted(x.held_controls(x.check([retire], "2027-01-01"))) == ["ms.exo.5.1v1"]
+    assert sorted(x.held_controls(x.check([audit], "2027-01-01"))) == ["ms.exo.13.1v1"]
+    written = {"rules": [{"name": "ews", "matched": 1, "changes": []}]}
+    held = {"rules": [{"name": "smtp_auth", "matched": 1, "changes": [
+        {"identity": "t", "before": {"SmtpClientAuthenticationDisabled": False},
+         "after": {"SmtpClientAuthenticationDisabled": True}}]}, {"name": "ews", "matched": 1, "changes": []}]}
+    judged = x.judge_rules(split, written, held)["report"]
+    assert [a["ref"] for a in judged[0]["accepted"]] == ["MS.EXO.5.1v1"]
