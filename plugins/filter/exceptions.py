@@ -36,6 +36,10 @@ def exceptions_judge_rules(split, written=None, held=None):
     return exceptions.judge_rules(split, written, held)
 
 
+def exceptions_filter_plan(changes, rules, checked):
+    return exceptions.plan_without_held(list(changes or []), list(rules or []), checked)
+
+
 def exceptions_held_controls(checked):
     return sorted(CONTROL_IDS[i] for i in exceptions.held_controls(checked))
 
@@ -47,5 +51,5 @@ def exceptions_judge_controls(result, checked):
 class FilterModule(object):
     def filters(self):
         found = (exceptions_checked, exceptions_split_rules, exceptions_judge_rules, exceptions_held_controls,
-                 exceptions_judge_controls)
+                 exceptions_judge_controls, exceptions_filter_plan)
         return dict((f.__name__, _guarded(f)) for f in found)

@@ -262,6 +262,31 @@ def split_rules(rules, exceptions, warn=None, others=()):
                 covered=[e for mine in covered.values() for e in mine.values()])
 
 
+def plan_without_held(changes, rules, exceptions):
+    """A reviewed plan (exo_settings ``changes`` with ``rule``, and the plan's ``rules`` ``{name, object}``) without the
+    properties an exception covers now: an exception added after the review still holds. ``{changes, held}``, held
+    listing ``{rule, identity, property, planned, ref, owner, reason, expires, expired}``."""
+    objects = dict((str(r.get("name")).lower(), str(r.get("object") or "").lower()) for r in rules or [])
+    singletons = set(n.lower() for n in SINGLETON_RULES.values())
+    by_rule = dict(((e["rule"].lower(), e["property"].lower()), e) for e in exceptions if e["kind"] == "rule")
+    by_setting = dict((setting_of(e), e) for e in exceptions if setting_of(e) is not None)
+    kept, held = [], []
+    for change in changes or []:
+        rule = str(change.get("rule") or "").lower()
+        after, before = dict(change.get("after") or {}), dict(change.get("before") or {})
+        for prop in list(after):
+            noun = objects.get(rule, "")
+            exception = by_rule.get((rule, prop.lower())) or \
+                (by_setting.get((noun, prop.lower())) if noun in singletons else None)
+            if exception is not None:
+                held.append(dict(_public(exception), rule=change.get("rule"), identity=change.get("identity"),
+                                 property=prop, planned=after.pop(prop)))
+                before.pop(prop, None)
+        if after:
+            kept.append(dict(change, before=before, after=after))
+    return dict(changes=kept, held=held)
+
+
 def _rule_results(result, what):
     """The per-rule results of a registered exo_settings task; [] when it was skipped. A task that produced none
     (unreachable, failed) raises, so that no tenant reads as clean for lack of a result."""

@@ -104,3 +104,27 @@ def test_an_expired_exception_does_not_hold_back_the_tenants_objects_in_baseline
     assert sb.exchange(CONTOSO, "OrganizationConfig")[0]["AuditDisabled"] is False    # the rest of the rules: applied
     assert [r["Name"] for r in sb.exchange(CONTOSO, "RemoteDomain") if r["Name"] == "partner"] == ["partner"], \
         "the tenant's named objects were not applied"
+
+
+def test_an_exception_added_after_the_review_holds_when_the_plan_is_applied(sb, tmp_path):
+    """plan.yml is reviewed today; tomorrow, before apply_plan.yml runs, the partner accepts the deviation
+    (MS.EXO.13.1v1: mailbox auditing). The planned AuditDisabled is not written; the rest of the plan is."""
+    directory = tmp_path / "inventory"
+    (directory / "group_vars").mkdir(parents=True)
+    (directory / "host_vars").mkdir()
+    (directory / "group_vars" / "customers.yml").write_text(json.dumps({
+        "exchange_baseline_organization": {"AuditDisabled": False, "OAuth2ClientProfileEnabled": True}}))
+    hosts = harness.write_inventory(str(directory / "hosts"), {"contoso.com": CONTOSO})
+    with sb.sandbox.store.lock:
+        sb.sandbox.store.tenants[CONTOSO].exchange.invoke(
+            "Set-OrganizationConfig", {"AuditDisabled": True, "OAuth2ClientProfileEnabled": False}, now=sb.sandbox.now())
+    plan = str(tmp_path / "plan.json")
+    made = harness.run_playbook(os.path.join(PLAYBOOKS, "plan.yml"), sb.env, inventory=hosts, extra_vars={"plan": plan})
+    assert made.rc == 0, dump(made)
+    (directory / "host_vars" / "contoso.com.yml").write_text(json.dumps({"exceptions": [
+        dict(SCUBA_SMTP_AUTH, ref="MS.EXO.13.1v1", reason="auditing moves to the customer's SIEM")]}))
+    applied = harness.run_playbook(os.path.join(PLAYBOOKS, "apply_plan.yml"), sb.env, inventory=hosts,
+                                   extra_vars={"plan": plan})
+    assert applied.rc == 0 and "MS.EXO.13.1v1" in applied.stdout, dump(applied)
+    [org] = sb.exchange(CONTOSO, "OrganizationConfig")
+    assert org["AuditDisabled"] is True and org["OAuth2ClientProfileEnabled"] is True

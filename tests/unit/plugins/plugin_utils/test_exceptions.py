@@ -224,3 +224,22 @@ def test_an_exception_protects_its_setting_in_every_role():
          "after": {"SmtpClientAuthenticationDisabled": True}}]}, {"name": "ews", "matched": 1, "changes": []}]}
     judged = x.judge_rules(split, written, held)["report"]
     assert [a["ref"] for a in judged[0]["accepted"]] == ["MS.EXO.5.1v1"]
+
+
+def test_a_plan_leaves_out_what_an_exception_added_after_the_review_holds():
+    rules = [{"name": "organization", "object": "OrganizationConfig"}, {"name": "smtp_auth", "object": "TransportConfig"},
+             {"name": "legacy_protocols", "object": "CASMailbox"}]
+    changes = [{"rule": "organization", "identity": "org", "before": {"AuditDisabled": True, "X": 1},
+                "after": {"AuditDisabled": False, "X": 2}},
+               {"rule": "smtp_auth", "identity": "t", "before": {"SmtpClientAuthenticationDisabled": False},
+                "after": {"SmtpClientAuthenticationDisabled": True}},
+               {"rule": "legacy_protocols", "identity": "u1", "before": {"IMAPEnabled": True},
+                "after": {"IMAPEnabled": False}}]
+    checked = x.check([dict(SMTP, ref="MS.EXO.13.1v1"), dict(SMTP, ref="MS.EXO.5.1v1"),
+                       dict(SMTP, ref="LEGACY_protocols.IMAPEnabled")], "2027-01-01")
+    due = x.plan_without_held(changes, rules, checked)
+    assert due["changes"] == [{"rule": "organization", "identity": "org", "before": {"X": 1}, "after": {"X": 2}}]
+    assert sorted((h["rule"], h["property"], h["ref"]) for h in due["held"]) == [
+        ("legacy_protocols", "IMAPEnabled", "LEGACY_protocols.IMAPEnabled"), ("organization", "AuditDisabled",
+                                                                              "MS.EXO.13.1v1"),
+        ("smtp_auth", "SmtpClientAuthenticationDisabled", "MS.EXO.5.1v1")]
