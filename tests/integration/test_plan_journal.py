@@ -210,6 +210,9 @@ def test_no_secret_reaches_a_journal_at_vvvv(sb, tmp_path):
     lines = [json.loads(line) for line in text.splitlines()]
     assert [(line["module"], line["action"]) for line in lines] == [
         ("csp.exchange.exo_settings", "updated"), ("csp.exchange.exo_object", "created")]
+    # No run_id given: each task is a run of its own, named so that undo.yml can still reverse it.
+    assert [line["run_id"].split("-")[0] for line in lines] == ["exo_settings", "exo_object"]
+    assert lines[0]["run_id"] != lines[1]["run_id"]
     secrets = [sb.env[k] for k in ("CSP_CLIENT_SECRET", "CSP_REFRESH_TOKEN") if sb.env.get(k)]
     assert secrets, "the run had secrets to leak"
     for secret in secrets:

@@ -18,7 +18,6 @@ from .values import to_input_value
 
 
 RESULT_KEY = "_csp_journal"
-OUTCOMES = ("applied", "failed", "unknown")
 # Parameters Microsoft's cmdlet reference types SecureString (New-Mailbox -Password, Set-Mailbox
 # -RoomMailboxPassword, ...) are secrets: the journal keeps that they were written, never their value.
 SECRET_TYPES = frozenset(["securestring"])
