@@ -49,7 +49,7 @@ EXAMPLES = r"""
       {% set found = [] %}{% for h in ansible_play_hosts_all %}{% set _ = found.append(hostvars[h].access_check_tenant
       | default(none)) %}{% endfor %}{{ found }}
     hosts: "{{ ansible_play_hosts_all }}"
-    run_id: "{{ csp_report_run_id }}"
+    run_id: "{{ csp_playbook_run_id }}"
     json_path: reports/access.json
     junit_path: reports/access.xml
   delegate_to: localhost

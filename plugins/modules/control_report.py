@@ -51,7 +51,7 @@ EXAMPLES = r"""
       {% set found = [] %}{% for h in ansible_play_hosts_all %}{% set _ = found.append(hostvars[h].scuba_tenant
       | default(none)) %}{% endfor %}{{ found }}
     hosts: "{{ ansible_play_hosts_all }}"
-    run_id: "{{ csp_report_run_id }}"
+    run_id: "{{ csp_playbook_run_id }}"
     json_path: reports/scuba.json
     junit_path: reports/scuba.xml
     html_path: reports/scuba.html

@@ -24,6 +24,20 @@ def organization(sb):
     return sb.exchange(CONTOSO, "OrganizationConfig")[0]
 
 
+def org_change(journal, run_id, settings='{AuditDisabled: false}', tenant=CONTOSO, name="change", extra=""):
+    """A journaled exo_settings task on the organisation (YAML for sb.play)."""
+    return """
+        - name: %s
+          csp.exchange.exo_settings:
+            tenant: %s
+            object: OrganizationConfig
+            settings: %s
+            journal: %s
+            run_id: %s
+            %s
+    """ % (name, tenant, settings, journal, run_id, extra)
+
+
 def domain_inventory(tmp_path):
     """A static inventory whose hosts are the tenants' domains, without tenant_id: the playbooks default the tenant
     to inventory_hostname."""
@@ -37,15 +51,8 @@ def test_undo_over_tenants_named_by_domain_restores_and_never_passes_silently(sb
     exchange_set(sb, "Set-OrganizationConfig", {"AuditDisabled": True})
     journal = str(tmp_path / "journal.jsonl")
     inventory = domain_inventory(tmp_path)
-    run = sb.play("""
-        - name: change
-          csp.exchange.exo_settings:
-            tenant: "{{ inventory_hostname }}"
-            object: OrganizationConfig
-            settings: {AuditDisabled: false}
-            journal: %s
-            run_id: run-D
-    """ % journal, hosts="customers", inventory=inventory)
+    run = sb.play(org_change(journal, "run-D", tenant='"{{ inventory_hostname }}"'), hosts="customers",
+                  inventory=inventory)
     assert run.rc == 0 and organization(sb)["AuditDisabled"] is False, dump(run)
     assert [line["tenant"] for line in journal_lines(journal)] == [CONTOSO]        # the journal names the GUID
 
@@ -60,16 +67,7 @@ def test_a_write_whose_answers_were_all_lost_is_journaled_unknown_not_failed(sb,
     exchange_set(sb, "Set-OrganizationConfig", {"AuditDisabled": True})
     sb.sandbox.faults.update(service="exchange", tenant=CONTOSO, lost_write_rate=1.0)
     journal = str(tmp_path / "journal.jsonl")
-    run = sb.play("""
-        - name: change
-          csp.exchange.exo_settings:
-            tenant: %s
-            object: OrganizationConfig
-            settings: {AuditDisabled: false}
-            journal: %s
-            run_id: run-L
-            max_retries: 1
-    """ % (CONTOSO, journal))
+    run = sb.play(org_change(journal, "run-L", extra="max_retries: 1"))
     assert run.rc != 0, dump(run)
     assert organization(sb)["AuditDisabled"] is False            # Exchange applied it
     [line] = journal_lines(journal)
@@ -112,15 +110,7 @@ def test_undo_without_run_id_reverses_the_newest_run(sb, tmp_path):
     exchange_set(sb, "Set-OrganizationConfig", {"AuditDisabled": True, "OAuth2ClientProfileEnabled": True})
     journal = str(tmp_path / "journal.jsonl")
     for run_id, settings in (("run-1", {"AuditDisabled": False}), ("run-2", {"OAuth2ClientProfileEnabled": False})):
-        run = sb.play("""
-            - name: change
-              csp.exchange.exo_settings:
-                tenant: %s
-                object: OrganizationConfig
-                settings: %s
-                journal: %s
-                run_id: %s
-        """ % (CONTOSO, json.dumps(settings), journal, run_id))
+        run = sb.play(org_change(journal, run_id, settings=json.dumps(settings)))
         assert run.rc == 0, dump(run)
     undo = harness.run_playbook(UNDO, sb.env, extra_vars={"journal": journal, "target": "localhost",
                                                           "tenant_id": CONTOSO})
@@ -174,14 +164,7 @@ def test_a_recipient_deleted_since_the_run_does_not_block_the_rest_of_the_undo(s
     exchange_set(sb, "New-MailContact", {"Name": "Forward Here", "ExternalEmailAddress": "fwd@example.net"})
     exchange_set(sb, "Set-OrganizationConfig", {"AuditDisabled": True})
     journal = str(tmp_path / "journal.jsonl")
-    run = sb.play("""
-        - name: organization
-          csp.exchange.exo_settings:
-            tenant: %s
-            object: OrganizationConfig
-            settings: {AuditDisabled: false}
-            journal: %s
-            run_id: run-F
+    run = sb.play(org_change(journal, "run-F", name="organization") + """
         - name: forward
           csp.exchange.exo_settings:
             tenant: %s
@@ -190,7 +173,7 @@ def test_a_recipient_deleted_since_the_run_does_not_block_the_rest_of_the_undo(s
             settings: {ForwardingAddress: fwd@example.net}
             journal: %s
             run_id: run-F
-    """ % (CONTOSO, journal, CONTOSO, journal))
+    """ % (CONTOSO, journal))
     assert run.rc == 0 and len(journal_lines(journal)) == 2, dump(run)
     exchange_set(sb, "Remove-MailContact", {"Identity": "Forward Here"})
 
@@ -203,14 +186,7 @@ def test_undo_in_check_mode_writes_and_journals_nothing(sb, tmp_path):
     exchange_set(sb, "Set-OrganizationConfig", {"AuditDisabled": True})
     exchange_set(sb, "New-RemoteDomain", {"Name": "partner", "DomainName": "partner.example"})
     journal = str(tmp_path / "journal.jsonl")
-    run = sb.play("""
-        - name: change
-          csp.exchange.exo_settings:
-            tenant: %s
-            object: OrganizationConfig
-            settings: {AuditDisabled: false}
-            journal: %s
-            run_id: run-C
+    run = sb.play(org_change(journal, "run-C") + """
         - name: create
           csp.exchange.exo_object:
             tenant: %s
@@ -228,7 +204,7 @@ def test_undo_in_check_mode_writes_and_journals_nothing(sb, tmp_path):
             allow_destructive: true
             journal: %s
             run_id: run-C
-    """ % (CONTOSO, journal, CONTOSO, journal, CONTOSO, journal))
+    """ % (CONTOSO, journal, CONTOSO, journal))
     assert run.rc == 0 and len(journal_lines(journal)) == 3, dump(run)
     sb.sandbox.log.clear()
     undo = harness.run_playbook(UNDO, sb.env, check=True, extra_vars={
